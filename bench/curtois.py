@@ -1,0 +1,125 @@
+"""Benchmark: solve Curtois & Qu instances; table of best known, ours, gap and time to best."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+import time
+from pathlib import Path
+
+from scheduler.benchmarks.curtois import Instance, read_instance, verify_checksums, write_roster
+from scheduler.benchmarks.curtois_check import evaluate
+from scheduler.benchmarks.curtois_engine import Outcome, solve_with_engine
+from scheduler.settings import SolverSettings
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+ALL = [f"Instance{n}" for n in range(1, 25)]
+HEADER = (
+    "| instance | best known | ours | gap % | time to best (s) | status | valid | "
+    "valid, README rule 6 |"
+)
+
+
+def best_known(folder: Path) -> dict[str, int]:
+    """Best known objective values from `best_known.csv` (blank when unknown)."""
+    with (folder / "best_known.csv").open(encoding="utf-8") as f:
+        return {
+            row["instance"]: int(row["best_known_upper_bound"])
+            for row in csv.DictReader(f)
+            if row["best_known_upper_bound"].strip()
+        }
+
+
+def run(instance: Instance, args: argparse.Namespace) -> Outcome:
+    """Solve one instance with the chosen model."""
+    if args.model == "dedicated":
+        from scheduler.benchmarks.curtois_model import DedicatedSettings, solve_dedicated
+
+        settings = DedicatedSettings(
+            args.time_limit, args.workers, args.seed, hint_share=args.hint_share
+        )
+        return solve_dedicated(instance, settings)
+    engine = SolverSettings(
+        args.time_limit,
+        args.workers,
+        args.seed,
+        linearization_level=args.linearization_level,
+        subsolvers=tuple(args.subsolvers),
+    )
+    return solve_with_engine(instance, engine)
+
+
+def row(
+    name: str, known: int | None, outcome: Outcome, objective: int | None, valid: tuple[bool, bool]
+) -> str:
+    """One markdown table row; the objective shown is the independent evaluator's."""
+    ours = "—" if objective is None else str(objective)
+    gap = "—" if known is None or objective is None else f"{100 * (objective - known) / known:.2f}"
+    best = "—" if outcome.time_to_best is None else f"{outcome.time_to_best:.1f}"
+    return (
+        f"| {name} | {known if known is not None else '?'} | {ours} | {gap} | {best} | "
+        f"{outcome.status} | {'yes' if valid[0] else 'NO'} | {'yes' if valid[1] else 'no'} |"
+    )
+
+
+def main() -> int:
+    """Parse arguments, verify the data, solve each instance, print the table, write rosters."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--instances", nargs="+", default=ALL, metavar="InstanceN")
+    parser.add_argument("--time-limit", type=float, default=60.0)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--model", choices=("engine", "dedicated"), default="engine")
+    parser.add_argument(
+        "--hint-share", type=float, default=0.0, help="dedicated: time share of a row-built hint"
+    )
+    parser.add_argument(
+        "--linearization-level", type=int, default=None, help="engine: CP-SAT linearization"
+    )
+    parser.add_argument(
+        "--subsolvers", nargs="+", default=[], help="engine: CP-SAT subsolvers, e.g. max_lp"
+    )
+    parser.add_argument("--data", type=Path, default=SHARED / "benchmarks" / "curtois")
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args()
+    bad = verify_checksums(args.data)
+    if bad:
+        print(f"checksum mismatch or missing: {', '.join(bad)}", file=sys.stderr)
+        return 2
+    args.out.mkdir(parents=True, exist_ok=True)
+    known = best_known(args.data)
+    print(
+        f"model={args.model} time_limit={args.time_limit:g}s workers={args.workers} "
+        f"hint_share={args.hint_share:g}"
+    )
+    print(HEADER)
+    print("|---|---|---|---|---|---|---|---|")
+    failures = 0
+    for name in args.instances:
+        instance = read_instance(args.data / f"{name}.txt")
+        began = time.monotonic()
+        try:
+            outcome = run(instance, args)
+        except MemoryError:
+            outcome = Outcome("OUT OF MEMORY", wall_seconds=time.monotonic() - began)
+        objective, valid = None, (False, False)
+        if outcome.roster is not None:
+            verdict = evaluate(instance, outcome.roster)
+            strict = evaluate(instance, outcome.roster, strict_edges=True)
+            objective, valid = verdict.objective, (verdict.valid, strict.valid)
+            if outcome.objective is not None and outcome.objective != objective:
+                print(f"  {name}: model reported {outcome.objective:g}", file=sys.stderr)
+            write_roster(args.out / f"{name}.roster.txt", instance, outcome.roster)
+            for breach in verdict.breaches[:5]:
+                print(f"  {name}: {breach.kind}: {breach.message}", file=sys.stderr)
+            if outcome.objective is not None and round(outcome.objective) != objective:
+                print(f"  {name}: model says {outcome.objective:g}", file=sys.stderr)
+        failures += not valid[0]
+        print(row(name, known.get(name), outcome, objective, valid), flush=True)
+        print(f"  {name}: {time.monotonic() - began:.1f} s wall", file=sys.stderr)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

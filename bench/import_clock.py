@@ -1,0 +1,46 @@
+"""Benchmark: import a generated 1,000,000-row clock CSV (FORMATS §3); rows/s and peak RSS."""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from attendance.importers import import_clock_events
+
+KINDS = ("in", "break_out", "break_in", "out")
+
+
+def write_clock_file(path: Path, rows: int) -> None:
+    """Write `rows` valid clock events for 2,000 agents on 20 kiosks."""
+    start = datetime(2026, 11, 1, tzinfo=UTC)
+    with path.open("w", encoding="utf-8") as out:
+        out.write("event_id,employee_code,timestamp,kind,device\n")
+        for n in range(rows):
+            at = (start + timedelta(seconds=7 * n)).isoformat()
+            out.write(f"ev-{n:09d},A{n % 2000:04d},{at},{KINDS[n % 4]},kiosk-{n % 20}\n")
+
+
+def main() -> None:
+    """Generate the file in a temp dir, import it, print rows/s and peak RSS."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    rows = parser.parse_args().rows
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "events.csv"
+        write_clock_file(path, rows)
+        began = time.perf_counter()
+        events = import_clock_events(str(path))
+        seconds = time.perf_counter() - began
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"{len(events):,} rows in {seconds:.1f} s = {len(events) / seconds:,.0f} rows/s; "
+          f"peak RSS {peak_mib:,.0f} MiB")  # fmt: skip
+    sys.exit(0 if len(events) == rows else 1)
+
+
+if __name__ == "__main__":
+    main()

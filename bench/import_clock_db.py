@@ -1,0 +1,92 @@
+"""Benchmark: `import-clock` of a 1,000,000-row terminal file into the database (FORMATS §3).
+
+Usage: DATABASE_URL=postgresql://postgres@127.0.0.1/bench .venv/bin/python bench/import_clock_db.py
+       [--rows N] [--roster]
+
+Drops and re-creates the schema of DATABASE_URL (it must be a throw-away database), creates one
+site with 2,000 agents (and, with --roster, a published day-shift roster for every date the file
+spans, so every event is matched and every shift classified), then imports the file the way
+`paiban import-clock` does: parse, validate, store, match, classify, flag, one commit.
+Prints wall time, rows/s and peak RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+from flask_migrate import upgrade
+from sqlalchemy import func, insert, select, text
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from import_clock import write_clock_file
+
+from webapp import create_app
+from webapp.extensions import db
+from webapp.models import ClockEvent, Employee, Roster, RosterAssignment, ShiftType
+from webapp.services import clock_import, org
+
+AGENTS = 2000
+
+
+def prepare(rows: int, with_roster: bool) -> None:
+    """A fresh schema, one site with AGENTS agents, optionally a published roster."""
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    upgrade()
+    site = org.create_site(db.session, None, "Bench", "UTC")
+    db.session.execute(insert(Employee), [
+        {"code": f"A{n:04d}", "name": f"Agent {n}", "site_id": site.id, "active": True,
+         "monthly_base_pay": 5000} for n in range(AGENTS)
+    ])  # fmt: skip
+    if with_roster:
+        day_type = db.session.scalar(
+            select(ShiftType).where(ShiftType.site_id == site.id, ShiftType.code == "D")
+        )
+        days = rows * 7 // 86400 + 1
+        first = date(2026, 11, 1)
+        roster = Roster(site_id=site.id, first_date=first, days=min(days, 62), status="published",
+                        published_at=func.now())  # fmt: skip
+        db.session.add(roster)
+        db.session.flush()
+        ids = db.session.scalars(select(Employee.id)).all()
+        db.session.execute(insert(RosterAssignment), [
+            {"roster_id": roster.id, "employee_id": i, "date": first + timedelta(days=d),
+             "kind": "shift", "shift_type_id": day_type.id, "pinned": False}
+            for d in range(min(days, 62)) for i in ids
+        ])  # fmt: skip
+    db.session.commit()
+
+
+def main() -> None:
+    """Prepare the database, write the file, import it, report."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--roster", action="store_true")
+    options = parser.parse_args()
+    app = create_app()
+    with app.app_context(), tempfile.TemporaryDirectory() as tmp:
+        prepare(options.rows, options.roster)
+        path = Path(tmp) / "events.csv"
+        write_clock_file(path, options.rows)
+        began = time.perf_counter()
+        report = clock_import.import_clock_file(db.session, str(path))
+        db.session.commit()
+        seconds = time.perf_counter() - began
+        stored = db.session.scalar(select(func.count()).select_from(ClockEvent))
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"{os.environ.get('DATABASE_URL', 'sqlite')}: {report.summary()}")
+    print(f"{stored:,} rows stored in {seconds:.1f} s = {stored / seconds:,.0f} rows/s; "
+          f"peak RSS {peak_mib:,.0f} MiB")  # fmt: skip
+    sys.exit(0 if stored == options.rows else 1)
+
+
+if __name__ == "__main__":
+    main()

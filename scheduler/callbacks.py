@@ -1,0 +1,84 @@
+"""Progress reporting and cancellation during a solve (callbacks record progress only)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+
+@dataclass(frozen=True)
+class Progress:
+    """One improving solution: seconds since the start, its objective and the best bound."""
+
+    elapsed: float
+    objective: float
+    bound: float
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+class ProgressRecorder(cp_model.CpSolverSolutionCallback):
+    """Reports each solution that lowers the roster's cost, and stops when cancel is set.
+
+    One recorder follows both solves of `solve.solve`: `cost` is the expression whose value
+    is reported (the full objective, also while the first solve minimises only the coverage
+    shortfall), and `elapsed` counts from `started`, the start of the whole solve.
+    """
+
+    def __init__(
+        self,
+        report: ProgressCallback | None,
+        cancel: threading.Event | None,
+        cost: cp_model.LinearExprT,
+        started: float,
+    ) -> None:
+        super().__init__()
+        self.report = report
+        self.cancel = cancel
+        self.cost = cost
+        self.started = started
+        self.history: list[Progress] = []
+
+    def on_solution_callback(self) -> None:
+        """Called by CP-SAT on every improving solution."""
+        value = float(self.value(self.cost))
+        if not self.history or value < self.history[-1].objective:
+            step = Progress(time.monotonic() - self.started, value, self.best_objective_bound)
+            self.history.append(step)
+            if self.report is not None:
+                self.report(step)
+        if self.cancel is not None and self.cancel.is_set():
+            self.stop_search()
+
+
+class CancelWatcher:
+    """Stops a solver from another thread as soon as the cancel event is set."""
+
+    def __init__(self, solver: cp_model.CpSolver, cancel: threading.Event | None) -> None:
+        self.solver = solver
+        self.cancel = cancel
+        self.finished = threading.Event()
+        self.thread = threading.Thread(target=self._watch, daemon=True)
+
+    def __enter__(self) -> CancelWatcher:
+        if self.cancel is not None:
+            self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.finished.set()
+        if self.thread.is_alive():
+            self.thread.join()
+
+    def _watch(self) -> None:
+        assert self.cancel is not None
+        # Keep asking: a stop requested before CP-SAT has started its search is not kept.
+        while not self.finished.is_set():
+            if self.cancel.wait(0.05):
+                self.solver.stop_search()
+                self.finished.wait(0.05)

@@ -1,0 +1,1 @@
+"""Services: business operations on a session; they never commit."""
