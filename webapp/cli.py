@@ -108,18 +108,12 @@ def import_clock_command(path: Path) -> None:
 @click.argument("name")
 def create_device_command(site_name: str, name: str) -> None:
     """Register a clock device and print its API token once (A-1)."""
-    from sqlalchemy import select
-
-    from webapp.models import Site
-    from webapp.services import devices
+    from webapp.services import devices, org
     from webapp.services.errors import ServiceError
 
-    site = db.session.scalar(select(Site).where(Site.name == site_name))
-    if site is None:
-        click.echo(f"--site: no site called {site_name!r}", err=True)
-        sys.exit(2)
     try:
-        device, token = devices.create_device(db.session, None, site.id, name)
+        site_id = org.site_id_by_name(db.session, site_name)
+        device, token = devices.create_device(db.session, None, site_id, name)
     except ServiceError as error:
         db.session.rollback()
         click.echo(error.message, err=True)

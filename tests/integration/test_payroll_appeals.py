@@ -209,3 +209,19 @@ def test_P1_workbook_rendered_from_the_locked_files_equals_the_direct_render(
     assert payroll.xlsx_of(lock) == direct
     crew.agent.name = "changed after the lock"
     assert payroll.xlsx_of(payroll.export_period(session, crew.hr, OCT)) == direct
+
+
+def test_P1_a_site_lock_covers_its_employees_and_marks_only_their_held_lines(
+    session, crew, make_line, make_employee
+):
+    elsewhere = make_employee()
+    mine = make_line(crew.agent, on=date(2026, 10, 20), rule="D-1", amount="-20")
+    theirs = make_line(elsewhere, on=date(2026, 10, 20), rule="D-1", amount="-20")
+    appeals.file_appeal(session, crew.agent, mine.id, "reason")
+    appeals.file_appeal(session, elsewhere, theirs.id, "reason")
+    lock = payroll.export_period(session, crew.hr, OCT, crew.agent.site_id)
+    codes = {r[0] for r in csv.reader(io.StringIO(lock.payroll_csv.decode("utf-8-sig")))}
+    assert crew.agent.code in codes and elsewhere.code not in codes
+    assert payroll.is_locked(session, OCT, crew.agent.site_id)
+    assert not payroll.is_locked(session, OCT, elsewhere.site_id)
+    assert mine.held_at_lock and not theirs.held_at_lock

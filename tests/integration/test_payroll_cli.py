@@ -8,9 +8,10 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import select
 
+from attendance.payroll import PayPeriod
 from webapp.extensions import db
 from webapp.models import Incident, PayPeriodLock
-from webapp.services import demo
+from webapp.services import demo, org, payroll
 
 HEADER = "incident_id,employee_code,date,rule_id,amount,note\n"
 
@@ -73,3 +74,35 @@ def test_payroll_with_a_bad_month_exits_2_naming_the_option(cli_app: Flask, tmp_
     )
     assert result.exit_code == 2 and "--month" in result.output
     assert not (tmp_path / "p.csv").exists()
+
+
+def test_payroll_for_one_site_locks_only_that_site(cli_app: Flask, tmp_path: Path) -> None:
+    _demo(cli_app)
+    with cli_app.app_context():
+        other = org.create_site(db.session, None, "Other site", "Asia/Shanghai").id
+        db.session.commit()
+    runner = cli_app.test_cli_runner()
+    out = tmp_path / "demo.csv"
+    result = runner.invoke(
+        args=["payroll", "--month", "2026-10", "--out", str(out), "--site", demo.DEMO_SITE]
+    )
+    assert result.exit_code == 0, result.output
+    assert "A01," in out.read_text(encoding="utf-8-sig")
+    with cli_app.app_context():
+        site_id = org.site_id_by_name(db.session, demo.DEMO_SITE)
+        assert payroll.is_locked(db.session, PayPeriod(2026, 10), site_id)
+        assert not payroll.is_locked(db.session, PayPeriod(2026, 10), other)
+        assert not payroll.is_locked(db.session, PayPeriod(2026, 10))
+
+
+def test_payroll_for_an_unknown_site_exits_2_and_locks_nothing(
+    cli_app: Flask, tmp_path: Path
+) -> None:
+    _demo(cli_app)
+    result = cli_app.test_cli_runner().invoke(
+        args=["payroll", "--month", "2026-10", "--out", str(tmp_path / "p.csv"), "--site", "Nope"]
+    )
+    assert result.exit_code == 2 and "site" in result.output and "Nope" in result.output
+    assert not (tmp_path / "p.csv").exists()
+    with cli_app.app_context():
+        assert db.session.scalars(select(PayPeriodLock)).all() == []

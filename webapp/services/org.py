@@ -50,6 +50,14 @@ def get_site(session: Session, site_id: int) -> Site:
     return site
 
 
+def site_id_by_name(session: Session, name: str) -> int:
+    """The id of the site called `name`, for commands that name a site; else NotFound."""
+    site_id = session.scalar(select(Site.id).where(Site.name == name.strip()))
+    if site_id is None:
+        raise NotFound(f"site: no site called {name!r}", field="site")
+    return site_id
+
+
 def create_site(session: Session, actor: Employee | None, name: str, timezone: str) -> Site:
     """A new site starts with the S-1 shift types coded E, M, D, N."""
     name = name.strip()

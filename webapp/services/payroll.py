@@ -74,14 +74,19 @@ def get_lock(
     ).first()  # fmt: skip
 
 
-def held_line_ids(session: Session, period: PayPeriod) -> set[int]:
-    """Lines of the period under an undecided appeal: listed but not counted (P-1)."""
-    rows = session.scalars(
+def held_line_ids(session: Session, period: PayPeriod, site_id: int | None = None) -> set[int]:
+    """Lines of the period under an undecided appeal: listed but not counted (P-1); of one
+    site's employees when `site_id` is given."""
+    query = (
         select(Appeal.line_id)
         .join(MoneyLine, MoneyLine.id == Appeal.line_id)
         .where(MoneyLine.period == str(period), Appeal.state.in_([s.value for s in HELD_STATES]))
     )
-    return set(rows)
+    if site_id is not None:
+        query = query.join(Employee, Employee.id == MoneyLine.employee_id).where(
+            Employee.site_id == site_id
+        )
+    return set(session.scalars(query))
 
 
 def _employees(session: Session, period: PayPeriod, site_id: int | None) -> list[Employee]:
@@ -138,7 +143,7 @@ def build_export(session: Session, period: PayPeriod, site_id: int | None = None
         for r in rows
         if r.employee_id in codes
     ]  # fmt: skip
-    held = {str(i) for i in held_line_ids(session, period)}
+    held = {str(i) for i in held_line_ids(session, period, site_id)}
     return build_payroll(domain_people, lines, period, held)
 
 
@@ -203,15 +208,15 @@ def export_period(
             f"month: {period} was locked by someone else just now; export again (P-1)",
             "month", "P-1",
         ) from None  # fmt: skip
-    _mark_held(session, period)
+    _mark_held(session, period, site_id)
     audit.record(session, actor, "payroll.lock", lock, None, audit.snapshot(lock, LOCK_FIELDS))
     return lock
 
 
-def _mark_held(session: Session, period: PayPeriod) -> None:
-    """Remember which lines were held when the period locked: a later decision settles them
-    by adjustment (P-1, D-appeal)."""
-    held = sorted(held_line_ids(session, period))
+def _mark_held(session: Session, period: PayPeriod, site_id: int | None) -> None:
+    """Remember which lines were held when the period locked (for the locked site only): a
+    later decision settles them by adjustment (P-1, D-appeal)."""
+    held = sorted(held_line_ids(session, period, site_id))
     for start in range(0, len(held), CHUNK):
         session.execute(
             update(MoneyLine)

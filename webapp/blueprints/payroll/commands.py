@@ -46,14 +46,16 @@ def import_incidents_command(path: Path) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="payroll.csv, or a .xlsx workbook; payroll-lines.csv is written beside it.",
 )
-def payroll_command(month: str, out: Path) -> None:
+@click.option("--site", help="Export and lock only this site's employees (default: every site).")
+def payroll_command(month: str, out: Path, site: str | None) -> None:
     """Export a pay period (FORMATS §5) and lock it; a locked period gives the same bytes."""
-    from webapp.services import payroll
+    from webapp.services import org, payroll
     from webapp.services.errors import ServiceError
 
     try:
         period = payroll.parse_period(month)
-        lock = payroll.export_period(db.session, None, period)
+        site_id = org.site_id_by_name(db.session, site) if site is not None else None
+        lock = payroll.export_period(db.session, None, period, site_id)
     except ServiceError as error:
         db.session.rollback()
         click.echo(f"--{error.message}", err=True)
