@@ -70,9 +70,9 @@ def main() -> int:
     parser.add_argument("--time-limit", type=float, default=60.0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--model", choices=("engine", "dedicated"), default="engine")
+    parser.add_argument("--model", choices=("engine", "dedicated"), default="dedicated")
     parser.add_argument(
-        "--hint-share", type=float, default=0.0, help="dedicated: time share of a row-built hint"
+        "--hint-share", type=float, default=0.1, help="dedicated: time share of a row-built hint"
     )
     parser.add_argument(
         "--linearization-level", type=int, default=None, help="engine: CP-SAT linearization"

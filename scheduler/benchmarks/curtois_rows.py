@@ -2,8 +2,10 @@
 
 There is no hard constraint between employees (cover is soft), so each employee's row can be
 solved alone with cover priced at the exact marginal cost given the other rows. A first pass
-builds a valid roster employee by employee; later passes re-solve one row at a time (a large
-neighbourhood search whose neighbourhoods are rows), keeping the current row as a hint.
+builds a valid roster employee by employee (the dynamic programme of `curtois_construct`, in
+milliseconds even for 364-day rows; CP-SAT only where it finds none); later passes re-solve
+one row at a time with CP-SAT (a large neighbourhood search whose neighbourhoods are rows),
+keeping the current row as a hint.
 """
 
 from __future__ import annotations
@@ -15,9 +17,8 @@ from ortools.sat.python import cp_model
 
 from scheduler.benchmarks.curtois import Instance, Roster
 from scheduler.benchmarks.curtois_check import objective
+from scheduler.benchmarks.curtois_construct import Row, construct_row, row_cost
 from scheduler.benchmarks.curtois_engine import Improvement
-
-Row = tuple[str | None, ...]
 
 
 def marginal_costs(
@@ -68,41 +69,53 @@ def improve_rows(
     on_improve: Improvement | None = None,
     started: float | None = None,
 ) -> Roster | None:
-    """Build (unless `start` is given) and improve a roster row by row until `deadline`."""
+    """Build (unless `start` is given) and improve a roster row by row until `deadline`.
+
+    Improvement passes first rebuild rows with the dynamic programme (cheap), then re-solve
+    them with CP-SAT; a row is replaced only when it lowers the objective, which is tracked
+    exactly from the marginal costs (one employee more or less on a (day, shift)).
+    """
     started = time.monotonic() if started is None else started
-    ids = [s.id for s in instance.staff]
     rows: dict[str, Row] = {k: tuple(v) for k, v in (start or {}).items()}
     counts: Counter[tuple[int, str]] = Counter(
         (d, s) for row in rows.values() for d, s in enumerate(row) if s is not None
     )
-    best = objective(instance, rows) if len(rows) == len(ids) else None
-    passes = 0
-    while time.monotonic() < deadline or len(rows) < len(ids):
-        changed = False
-        for e, who in enumerate(ids):
-            old = rows.get(who)
-            for d, s in enumerate(old or ()):
-                if s is not None:
-                    counts[d, s] -= 1
-            left = max(0.2, (deadline - time.monotonic()) / max(1, len(ids) - e))
-            new = solve_row(instance, e, counts, old, min(left, 5.0), workers)
-            row = new if new is not None else old
+    for e, staff in enumerate(instance.staff):
+        if staff.id not in rows:
+            costs = marginal_costs(instance, counts)
+            row = construct_row(instance, e, costs)
+            row = row or solve_row(instance, e, counts, None, 5.0, workers)
             if row is None:
                 return None
-            rows[who] = row
-            for d, s in enumerate(row):
-                if s is not None:
-                    counts[d, s] += 1
-            if len(rows) == len(ids):
-                value = objective(instance, rows)
-                if best is None or value < best:
-                    changed = changed or (best is not None)
-                    best = value
+            rows[staff.id] = row
+            counts.update((d, s) for d, s in enumerate(row) if s is not None)
+    best = objective(instance, rows)
+    if on_improve is not None:
+        on_improve(time.monotonic() - started, best)
+    for use_cp_sat in (False, True):
+        gained = True
+        while gained and time.monotonic() < deadline:
+            gained = False
+            for e, staff in enumerate(instance.staff):
+                if time.monotonic() >= deadline:
+                    break
+                old = rows[staff.id]
+                counts.subtract((d, s) for d, s in enumerate(old) if s is not None)
+                costs = marginal_costs(instance, counts)
+                if use_cp_sat:
+                    left = (deadline - time.monotonic()) / (len(instance.staff) - e)
+                    new = solve_row(instance, e, counts, old, min(max(left, 0.2), 5.0), workers)
+                else:
+                    new = construct_row(instance, e, costs)
+                change = (
+                    0
+                    if new is None
+                    else row_cost(instance, e, new, costs) - row_cost(instance, e, old, costs)
+                )
+                if new is not None and change < 0:
+                    rows[staff.id], best, gained = new, best + change, True
                     if on_improve is not None:
-                        on_improve(time.monotonic() - started, value)
-            if time.monotonic() >= deadline and len(rows) == len(ids):
-                break
-        passes += 1
-        if not changed and passes > 1:
-            break
+                        on_improve(time.monotonic() - started, best)
+                row = rows[staff.id]
+                counts.update((d, s) for d, s in enumerate(row) if s is not None)
     return rows
