@@ -12,11 +12,15 @@ from ortools.sat.python import cp_model
 
 @dataclass(frozen=True)
 class Progress:
-    """One improving solution: seconds since the start, its objective and the best bound."""
+    """One improving solution: seconds since the start, its objective and the best bound.
+
+    `shortfall` is the roster's `coverage_shortfall` penalty (0: fully covered), when known.
+    """
 
     elapsed: float
     objective: float
     bound: float
+    shortfall: float | None = None
 
 
 ProgressCallback = Callable[[Progress], None]
@@ -36,19 +40,23 @@ class ProgressRecorder(cp_model.CpSolverSolutionCallback):
         cancel: threading.Event | None,
         cost: cp_model.LinearExprT,
         started: float,
+        shortfall: cp_model.LinearExprT | None = None,
     ) -> None:
         super().__init__()
         self.report = report
         self.cancel = cancel
         self.cost = cost
         self.started = started
+        self.shortfall = shortfall
         self.history: list[Progress] = []
 
     def on_solution_callback(self) -> None:
         """Called by CP-SAT on every improving solution."""
         value = float(self.value(self.cost))
         if not self.history or value < self.history[-1].objective:
-            step = Progress(time.monotonic() - self.started, value, self.best_objective_bound)
+            short = None if self.shortfall is None else float(self.value(self.shortfall))
+            elapsed = time.monotonic() - self.started
+            step = Progress(elapsed, value, self.best_objective_bound, short)
             self.history.append(step)
             if self.report is not None:
                 self.report(step)

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from ortools.sat.python import cp_model
 
-from scheduler import explain, extract
+from scheduler import decompose, explain, extract
 from scheduler import problem as p
 from scheduler.build import BuiltModel, build_model, hint_all
 from scheduler.callbacks import CancelWatcher, ProgressCallback, ProgressRecorder
@@ -37,11 +37,8 @@ def solve(
         return Result(Status.INFEASIBLE, explanation=tuple(conflicts), wall_seconds=_since(started))
     built = build_model(problem)
     built.model.minimize(built.shortfall())
-    recorder = ProgressRecorder(progress, cancel, built.objective(), started)
-    first = cp_model.CpSolver()
-    replace(settings, time_limit=settings.time_limit / 2).apply(first)
-    with CancelWatcher(first, cancel):
-        status = first.solve(built.model, recorder)
+    recorder = ProgressRecorder(progress, cancel, built.objective(), started, built.shortfall())
+    first, status = _cover(problem, built, settings, recorder, cancel, started)
     if status == cp_model.INFEASIBLE:
         words = explain.explain_infeasible(problem)
         return Result(Status.INFEASIBLE, explanation=tuple(words), wall_seconds=_since(started))
@@ -66,6 +63,65 @@ def solve(
         # of the coverage solve keeps every hard rule and is still a valid answer.
         return _roster(built, first, False, started)
     return _unknown(started)
+
+
+def _cover(
+    problem: p.Problem,
+    built: BuiltModel,
+    settings: SolverSettings,
+    recorder: ProgressRecorder,
+    cancel: threading.Event | None,
+    started: float,
+) -> tuple[cp_model.CpSolver, cp_model.CpSolverStatus]:
+    """The coverage solve (until half the time), from a part-by-part roster on large problems.
+
+    A part-by-part roster that already covers everything ends this phase at once; one with a
+    shortfall hints the full model, which can move agents between parts to repair it.
+    """
+    start = _start_by_parts(problem, built, settings, recorder, cancel, started)
+    if start is not None:
+        if round(start.objective_value) == 0:
+            return start, cp_model.FEASIBLE
+        hint_all(built.model, start)
+    first = cp_model.CpSolver()
+    replace(settings, time_limit=max(0.1, settings.time_limit / 2 - _since(started))).apply(first)
+    with CancelWatcher(first, cancel):
+        status = first.solve(built.model, recorder)
+    if start is not None and not _found(status) and status != cp_model.INFEASIBLE:
+        return start, cp_model.FEASIBLE
+    return first, status
+
+
+def _start_by_parts(
+    problem: p.Problem,
+    built: BuiltModel,
+    settings: SolverSettings,
+    recorder: ProgressRecorder,
+    cancel: threading.Event | None,
+    started: float,
+) -> cp_model.CpSolver | None:
+    """The full model's values for the roster of `decompose.cover_by_parts` (None if none).
+
+    The part rosters fix every decision of their agents in a copy of the model; solving
+    the copy only completes the derived variables (counts, breaks, shortfalls).
+    """
+    if not decompose.worth_splitting(problem):
+        return None
+    deadline = started + decompose.SHARE * settings.time_limit
+    cells = decompose.cover_by_parts(problem, settings, deadline, cancel)
+    if not cells:
+        return None
+    fixed = built.model.clone()
+    for (a, d, code), var in built.variables.x.items():
+        key = (problem.agents[a].id, d)
+        if key in cells:
+            fixed.add(var == int(cells[key] == code))
+    solver = cp_model.CpSolver()
+    left = settings.time_limit / 2 - _since(started)
+    replace(settings, time_limit=max(0.1, left)).apply(solver)
+    with CancelWatcher(solver, cancel):
+        status = solver.solve(fixed, recorder)
+    return solver if _found(status) else None
 
 
 def _found(status: cp_model.CpSolverStatus) -> bool:
