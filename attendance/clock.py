@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -77,10 +78,19 @@ def match_events(
     all_shifts = sorted(shifts, key=lambda s: (s.employee_code, s.start))
     for shift in all_shifts:
         by_employee[shift.employee_code].append(shift)
+    starts = {code: [s.start for s in mine] for code, mine in by_employee.items()}
+    longest = {code: max(s.end - s.start for s in mine) for code, mine in by_employee.items()}
+    before = timedelta(minutes=settings.match_before_minutes)
+    after = timedelta(minutes=settings.match_after_minutes)
     matched: dict[int, list[ClockEvent]] = defaultdict(list)
     unscheduled: list[ClockEvent] = []
     for event in sorted(events, key=lambda e: (e.at, e.event_id)):
-        best = _best_shift(event, by_employee.get(event.employee_code, ()), settings)
+        code = event.employee_code
+        mine = by_employee.get(code, [])
+        if mine:  # only shifts starting near the event can hold it: an import brings months
+            low = bisect_left(starts[code], event.at - after - longest[code])
+            mine = mine[low : bisect_right(starts[code], event.at + before)]
+        best = _best_shift(event, mine, settings)
         if best is None:
             unscheduled.append(event)
         else:

@@ -11,27 +11,38 @@ from __future__ import annotations
 import dataclasses
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
 from attendance.classify import Finding, FindingKind, ShiftResult, Tier, classify_shift
 from attendance.clock import ShiftEvents, match_events
 from attendance.model import ClockEvent as DomainEvent
 from attendance.model import ClockKind, ClockSource, LeaveRequest, ScheduledShift
 from attendance.settings import AttendanceSettings
-from webapp.models import ClockEvent, Employee, Roster, RosterAssignment, ShiftAttendance, Site
+from webapp.models import (
+    ClockEvent,
+    Employee,
+    Roster,
+    RosterAssignment,
+    ShiftAttendance,
+    ShiftType,
+    Site,
+)
 from webapp.models.base import utcnow
-from webapp.services.roster import break_span, published_assignments, utc_span
+from webapp.services import attendance_store as store
+from webapp.services.roster import break_span, utc_span
 from webapp.site_settings import effective_settings
 
 ONE_DAY = timedelta(days=1)
+CHUNK = 500  # employees or rows per statement: SQLite binds at most 32,766 values
 LeaveSource = Callable[[Session, Sequence[int], datetime, datetime], Sequence[LeaveRequest]]
 _leave_sources: list[LeaveSource] = []
 
@@ -89,41 +100,45 @@ def _midnight(day: date, settings: AttendanceSettings) -> datetime:
 
 def _shifts(session: Session, site_id: int, ids: Collection[int], first: date, last: date,
             zone: ZoneInfo) -> list[ScheduledShift]:  # fmt: skip
-    only = next(iter(ids)) if len(ids) == 1 else None
-    if only is not None:
-        return _shifts_of(session, site_id, only, first, last, zone)
-    return [
-        ScheduledShift(str(p.employee_id), p.date, p.shift_code, p.start, p.end,
-                       p.break_start, p.break_end, p.is_night)
-        for p in published_assignments(session, site_id, first, last, only)
-        if p.employee_id in ids
-    ]  # fmt: skip
-
-
-def _shifts_of(session: Session, site_id: int, employee_id: int, first: date, last: date,
-               zone: ZoneInfo) -> list[ScheduledShift]:  # fmt: skip
-    """One employee's published shifts, as `roster.published_assignments` gives them (the later
-    publication wins a date), without joining the employee row the caller already holds."""
-    query = (
-        select(RosterAssignment)
-        .join(Roster, RosterAssignment.roster_id == Roster.id)
-        .where(Roster.site_id == site_id, Roster.status == "published",
-               RosterAssignment.employee_id == employee_id,
-               RosterAssignment.date >= first, RosterAssignment.date <= last)
-        .options(joinedload(RosterAssignment.shift_type))
-        .order_by(Roster.published_at, Roster.id)
-    )  # fmt: skip
-    cells = {cell.date: cell for cell in session.scalars(query)}
+    """The employees' published shifts, as `roster.published_assignments` gives them (the later
+    publication wins a date), read for these employees only and without joining employee rows:
+    a bulk import asks for a few hundred of a site's thousands at a time."""
+    cells: dict[tuple[int, date], Any] = {}
+    wanted = sorted(ids)
+    for start in range(0, len(wanted), CHUNK):
+        query = (
+            select(RosterAssignment.employee_id, RosterAssignment.date, RosterAssignment.kind,
+                   RosterAssignment.shift_type_id, RosterAssignment.break_start)
+            .join(Roster, RosterAssignment.roster_id == Roster.id)
+            .where(Roster.site_id == site_id, Roster.status == "published",
+                   RosterAssignment.employee_id.in_(wanted[start : start + CHUNK]),
+                   RosterAssignment.date >= first, RosterAssignment.date <= last)
+            .order_by(Roster.published_at, Roster.id)
+        )  # fmt: skip
+        cells.update({(cell.employee_id, cell.date): cell for cell in session.execute(query)})
+    spans: dict[tuple[date, int, int | None], tuple[Any, ...]] = {}
+    types: dict[int, ShiftType] = {}
     shifts = []
-    for day, cell in cells.items():
-        if cell.kind != "shift" or cell.shift_type is None:
+    for (employee_id, day), cell in cells.items():
+        if cell.kind != "shift" or cell.shift_type_id is None:
             continue
-        start, end = utc_span(day, cell.shift_type, zone)
-        pause = break_span(cell, zone) or (None, None)
-        night = end.astimezone(zone).date() > day
-        shifts.append(ScheduledShift(str(employee_id), day, cell.shift_type.code, start, end,
-                                     pause[0], pause[1], night))  # fmt: skip
-    return sorted(shifts, key=lambda shift: shift.start)
+        key = (day, cell.shift_type_id, cell.break_start)
+        if key not in spans:  # thousands of cells share a few (date, shift type) instants
+            kind = types.get(cell.shift_type_id) or session.get(ShiftType, cell.shift_type_id)
+            assert kind is not None
+            types[cell.shift_type_id] = kind
+            spans[key] = _span(day, kind, cell.break_start, zone)
+        shifts.append(ScheduledShift(str(employee_id), day, *spans[key]))
+    return sorted(shifts, key=lambda shift: (shift.start, int(shift.employee_code)))
+
+
+def _span(day: date, shift_type: ShiftType, break_start: int | None, zone: ZoneInfo
+          ) -> tuple[Any, ...]:  # fmt: skip
+    """Code, start, end, break start, break end and night flag of a shift type on a date."""
+    start, end = utc_span(day, shift_type, zone)
+    cell = SimpleNamespace(date=day, break_start=break_start, shift_type=shift_type)
+    pause = break_span(cell, zone) or (None, None)  # type: ignore[arg-type]
+    return shift_type.code, start, end, pause[0], pause[1], end.astimezone(zone).date() > day
 
 
 def _leaves(session: Session, ids: Sequence[int], start: datetime, end: datetime
@@ -146,6 +161,8 @@ def recompute(
     new_events: Sequence[DomainEvent] = (),
     leaves: Sequence[LeaveRequest] | None = None,
     only_shift_of: str | None = None,
+    *,
+    keep_rows: bool = True,
 ) -> Recomputed:
     """Re-match and re-classify exactly the given (employee id → dates) shifts (A-2…A-5).
 
@@ -155,6 +172,7 @@ def recompute(
     `new_events` (bulk import) are inserted here with their match already set. Events that
     moved between shifts or became unscheduled are updated; results of dates that no longer
     have a shift are deleted. `leaves` overrides the registered leave sources (L-1).
+    `keep_rows=False` leaves `results` empty: a bulk import does not read its rows back.
     """
     by_site: dict[int, set[int]] = defaultdict(set)
     rows = session.execute(
@@ -168,9 +186,8 @@ def recompute(
         assert site is not None
         site_new = [e for e in new_events if int(e.employee_code) in ids]
         part = {i: set(affected[i]) for i in ids}
-        _recompute_site(
-            session, settings_for(site), site_id, part, site_new, leaves, outcome, only_shift_of
-        )
+        _recompute_site(session, settings_for(site), site_id, part, site_new, leaves, outcome,
+                        only_shift_of, keep_rows)  # fmt: skip
     return outcome
 
 
@@ -200,8 +217,12 @@ def _recompute_site(
     leaves: Sequence[LeaveRequest] | None,
     outcome: Recomputed,
     only_shift_of: str | None = None,
+    keep_rows: bool = True,
 ) -> None:
-    all_dates = set().union(*affected.values()) | {local_date(e.at, settings) for e in new_events}
+    all_dates = set().union(*affected.values())
+    if new_events:  # the first and the last event bound their dates (10^6 for an import)
+        moments = [e.at for e in new_events]
+        all_dates |= {local_date(min(moments), settings), local_date(max(moments), settings)}
     if not all_dates:
         return
     first, last = min(all_dates), max(all_dates)
@@ -224,7 +245,7 @@ def _recompute_site(
     placement: dict[str, date | None] = {e.event_id: None for e in matched.unscheduled}
     for item in matched.shifts:
         placement.update({e.event_id: item.shift.date for e in item.events})
-    _store_matches(session, existing, new_events, placement)
+    store.store_matches(session, existing, new_events, placement)
     outcome.unscheduled |= {e.event_id for e in matched.unscheduled}
     if only_shift_of is not None:
         day, owner = placement.get(only_shift_of), existing.get(only_shift_of)
@@ -234,57 +255,8 @@ def _recompute_site(
             return
     if leaves is None:
         leaves = _leaves(session, sorted(affected), since, until)
-    outcome.results += _store_results(session, affected, matched.shifts, leaves, settings)
-
-
-def _store_matches(
-    session: Session,
-    existing: Mapping[str, Any],
-    new_events: Sequence[DomainEvent],
-    placement: Mapping[str, date | None],
-) -> None:
-    """Write each event's shift date or 'unscheduled' flag (A-2: never dropped)."""
-    changes = [
-        {"id": row.id, "shift_date": placement[key], "unscheduled": placement[key] is None}
-        for key, row in existing.items()
-        if (row.shift_date, row.unscheduled) != (placement[key], placement[key] is None)
-    ]
-    if changes:
-        session.execute(update(ClockEvent), changes)
-    rows = (
-        (e.event_id, int(e.employee_code), e.at, e.kind.value, e.source.value, e.device,
-         placement[e.event_id], placement[e.event_id] is None)
-        for e in new_events
-    )  # fmt: skip
-    if session.get_bind().dialect.name == "postgresql":
-        _copy_events(session, rows)
-        return
-    now = utcnow()
-    keys = ("event_id", "employee_id", "at", "kind", "source", "device", "shift_date",
-            "unscheduled")  # fmt: skip
-    batch = [dict(zip(keys, row, strict=True)) for row in rows]
-    for start in range(0, len(batch), 5000):
-        chunk = batch[start : start + 5000]
-        session.execute(insert(ClockEvent), [{**r, "recorded_at": now, "voided": False}
-                                             for r in chunk])  # fmt: skip
-
-
-def _copy_events(session: Session, rows: Iterable[tuple[Any, ...]]) -> None:
-    """Bulk-load new events with COPY (PostgreSQL): a terminal file of 10^6 rows in seconds."""
-    now = utcnow().replace(tzinfo=None)
-    connection = session.connection().connection.dbapi_connection
-    assert connection is not None
-    columns = "event_id, employee_id, at, kind, source, device, shift_date, unscheduled, " \
-              "recorded_at, voided"  # fmt: skip
-    with (
-        connection.cursor() as cursor,
-        cursor.copy(  # type: ignore[attr-defined]
-            f"COPY clock_event ({columns}) FROM STDIN"
-        ) as copy,
-    ):
-        for row in rows:
-            at = row[2].astimezone(UTC).replace(tzinfo=None)  # UTCDateTime stores naive UTC
-            copy.write_row((*row[:2], at, *row[3:], now, False))
+    outcome.results += _store_results(session, affected, matched.shifts, leaves, settings,
+                                      keep_rows)  # fmt: skip
 
 
 def _store_results(
@@ -293,49 +265,87 @@ def _store_results(
     shifts: Iterable[ShiftEvents],
     leaves: Sequence[LeaveRequest],
     settings: AttendanceSettings,
+    keep_rows: bool = True,
 ) -> list[ShiftAttendance]:
-    """Upsert the result of every affected shift; drop results of dates without a shift."""
+    """Upsert the result of every affected shift; drop results of dates without a shift.
+
+    Many shifts (an import, a roster publication) are written with bulk statements and their
+    lines computed from the classified results, not from rows read back (§6)."""
     from webapp.services import ledger  # D-1/D-2/A-5/S-5 lines follow the results (§6)
 
     wanted = {(i, d) for i, days in affected.items() for d in days}
-    if len(wanted) == 1:  # one new event: its shift exists, so there is nothing to delete
-        for item in shifts:
-            key = (int(item.shift.employee_code), item.shift.date)
-            if key in wanted:
-                values = _values(classify_shift(item, leaves, settings))
-                stored = [_upsert_result(session, key, values)]
-                ledger.sync_attendance(session, stored)
-                return stored
-    rows = session.scalars(
-        select(ShiftAttendance).where(
-            ShiftAttendance.employee_id.in_(list(affected)),
-            ShiftAttendance.date >= min(d for _, d in wanted),
-            ShiftAttendance.date <= max(d for _, d in wanted),
+    classified = [classify_shift(item, leaves, settings) for item in shifts
+                  if _key(item.shift) in wanted]  # fmt: skip
+    if len(wanted) == 1 and classified:  # one new event: its shift exists, nothing to delete
+        stored = [_upsert_result(session, _key(classified[0].shift_events.shift),
+                                 _values(classified[0]))]  # fmt: skip
+        ledger.sync_attendance(session, stored)
+        return stored
+    kept = {_key(result.shift_events.shift) for result in classified}
+    removed = _drop_results(session, affected, wanted - kept)
+    store.upsert_results(session, [_row(result) for result in classified])
+    _expire_results(session)
+    ledger.sync_shift_results(session, classified, settings, removed)
+    return _read_results(session, affected, kept) if keep_rows else []
+
+
+def _key(shift: ScheduledShift) -> tuple[int, date]:
+    return int(shift.employee_code), shift.date
+
+
+def _result_rows(session: Session, affected: Mapping[int, Collection[date]], columns: Any,
+                 keys: Collection[tuple[int, date]]) -> list[Any]:  # fmt: skip
+    """Stored results of the affected employees and dates that are among `keys`."""
+    if not keys:
+        return []
+    ids = sorted(affected)
+    first, last = min(d for _, d in keys), max(d for _, d in keys)
+    found = []
+    for start in range(0, len(ids), CHUNK):
+        query = columns.where(
+            ShiftAttendance.employee_id.in_(ids[start : start + CHUNK]),
+            ShiftAttendance.date >= first, ShiftAttendance.date <= last,
+        )  # fmt: skip
+        found += [r for r in session.execute(query) if (r[0], r[1]) in keys]
+    return found
+
+
+def _drop_results(session: Session, affected: Mapping[int, Collection[date]],
+                  gone: set[tuple[int, date]]) -> list[tuple[int, date]]:  # fmt: skip
+    """Delete the results of dates that no longer have a shift; their (employee, date) keys."""
+    query = select(ShiftAttendance.employee_id, ShiftAttendance.date, ShiftAttendance.id)
+    rows = _result_rows(session, affected, query, gone)
+    stale = [row[2] for row in rows]
+    for start in range(0, len(stale), CHUNK):
+        session.execute(
+            delete(ShiftAttendance).where(ShiftAttendance.id.in_(stale[start : start + CHUNK]))
         )
-    )
-    current = {(r.employee_id, r.date): r for r in rows if (r.employee_id, r.date) in wanted}
-    stored: list[ShiftAttendance] = []
-    fresh: list[dict[str, Any]] = []
-    for item in shifts:
-        key = (int(item.shift.employee_code), item.shift.date)
-        if key not in wanted:
-            continue
-        values = _values(classify_shift(item, leaves, settings))
-        row = current.pop(key, None)
-        if row is None:
-            fresh.append({"employee_id": key[0], "date": key[1], **values})
-            continue
-        for name, value in values.items():
-            setattr(row, name, value)
-        stored.append(row)
-    stale = [r.id for r in current.values()]
-    if stale:
-        session.execute(delete(ShiftAttendance).where(ShiftAttendance.id.in_(stale)))
-    session.flush()
-    if fresh:  # one multi-row INSERT … RETURNING per batch instead of the unit of work
-        stored += session.scalars(insert(ShiftAttendance).returning(ShiftAttendance), fresh).all()
-    ledger.sync_attendance(session, stored, removed=list(current))
-    return stored
+    return [(row[0], row[1]) for row in rows]
+
+
+def _row(result: ShiftResult) -> dict[str, Any]:
+    employee_id, day = _key(result.shift_events.shift)
+    return {"employee_id": employee_id, "date": day, **_values(result)}
+
+
+def _expire_results(session: Session) -> None:
+    """Results the session holds may have been overwritten by the bulk upsert."""
+    for held in list(session.identity_map.values()):
+        if isinstance(held, ShiftAttendance):
+            session.expire(held)
+
+
+def _read_results(session: Session, affected: Mapping[int, Collection[date]],
+                  keys: Collection[tuple[int, date]]) -> list[ShiftAttendance]:  # fmt: skip
+    """The written results as session rows, for callers of `recompute` that use them."""
+    query = select(ShiftAttendance.employee_id, ShiftAttendance.date, ShiftAttendance.id)
+    ids = [row[2] for row in _result_rows(session, affected, query, keys)]
+    rows: list[ShiftAttendance] = []
+    for start in range(0, len(ids), CHUNK):
+        rows += session.scalars(
+            select(ShiftAttendance).where(ShiftAttendance.id.in_(ids[start : start + CHUNK]))
+        ).all()
+    return rows
 
 
 def _upsert_result(session: Session, key: tuple[int, date], values: dict[str, Any]

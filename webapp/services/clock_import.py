@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import io
+import sys
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 import pandas as pd
 from sqlalchemy import String, any_, cast, select
@@ -17,11 +19,13 @@ from attendance.errors import ImportRejected
 from attendance.importers import import_clock_events
 from attendance.model import ClockEvent as DomainEvent
 from attendance.model import ClockSource
+from attendance.settings import AttendanceSettings
 from webapp.models import ClockEvent, Employee, Site
 from webapp.services import attendance_results as results
-from webapp.services.clock import flag_proxy_punching
+from webapp.services import clock_import_flags as proxies
 
 CHUNK = 5000
+EMPLOYEES_PER_CHUNK = 200
 
 
 @dataclass(frozen=True)
@@ -55,43 +59,63 @@ def import_clock_file(session: Session, source: bytes | Source) -> ClockImportRe
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
         problem = f"not a UTF-8 CSV with a header row ({error})"
         raise ImportRejected(((1, "file", problem),), "FORMATS §3") from None
+    ids = {code: str(i) for code, i in codes.items()}  # one string per employee, not per row
     events = [
-        DomainEvent(e.event_id, str(codes[e.employee_code]), e.at, e.kind, e.device,
-                    ClockSource.IMPORT)
+        DomainEvent(e.event_id, ids[e.employee_code], e.at, e.kind,
+                    sys.intern(e.device) if e.device else None, ClockSource.IMPORT)
         for e in parsed
     ]  # fmt: skip
+    del parsed
+    total = len(events)
     new = _new_events(session, events)
+    del events
     sites = dict(session.execute(select(Employee.id, Employee.site_id)).all())
     by_site: dict[int, list[DomainEvent]] = defaultdict(list)
     for event in new:
         by_site[sites[int(event.employee_code)]].append(event)
-    flags = unscheduled = 0
-    for site_id, site_events in by_site.items():
-        site = session.get(Site, site_id)
-        assert site is not None
-        settings = results.settings_for(site)
-        # A week at a time: each event's candidate shifts stay few, memory stays flat (A-2).
-        weeks: dict[date, list[DomainEvent]] = defaultdict(list)
-        for event in site_events:
-            day = results.local_date(event.at, settings)
-            weeks[day - timedelta(days=day.weekday())].append(event)
-        for week in sorted(weeks):
-            chunk = weeks[week]
-            affected: dict[int, set[date]] = defaultdict(set)
-            for event in chunk:
-                day = results.local_date(event.at, settings)
-                affected[int(event.employee_code)] |= results.dates_around(day)
-            outcome = results.recompute(session, affected, new_events=chunk)
-            unscheduled += sum(1 for e in chunk if e.event_id in outcome.unscheduled)
-        flags += len(flag_proxy_punching(session, site_events, settings.proxy_window_seconds))
-    return ClockImportReport(len(new), len(events) - len(new), unscheduled, flags)
+    windows = {site_id: _settings(session, site_id).proxy_window_seconds for site_id in by_site}
+    earlier = {site_id: proxies.stored_near(session, by_site[site_id], window)
+               for site_id, window in windows.items()}  # fmt: skip
+    unscheduled = sum(_store_site(session, site_id, by_site[site_id]) for site_id in by_site)
+    flags = sum(
+        proxies.flag_new_pairs(session, by_site[site_id], earlier[site_id], window)
+        for site_id, window in windows.items()
+    )
+    return ClockImportReport(len(new), total - len(new), unscheduled, flags)
+
+
+def _settings(session: Session, site_id: int) -> AttendanceSettings:
+    site = session.get(Site, site_id)
+    assert site is not None
+    return results.settings_for(site)
+
+
+def _store_site(session: Session, site_id: int, events: Sequence[DomainEvent]) -> int:
+    """Store one site's new events and recompute their shifts; how many are unscheduled.
+
+    A few hundred employees at a time, all their dates at once: each shift is classified once
+    (a calendar chunk would redo the shifts at its edges) and memory stays flat (A-2)."""
+    settings = _settings(session, site_id)
+    by_employee: dict[int, list[DomainEvent]] = defaultdict(list)
+    for event in events:
+        by_employee[int(event.employee_code)].append(event)
+    employees = sorted(by_employee)
+    unscheduled = 0
+    for start in range(0, len(employees), EMPLOYEES_PER_CHUNK):
+        chunk = [e for i in employees[start : start + EMPLOYEES_PER_CHUNK] for e in by_employee[i]]
+        days: dict[int, set[date]] = defaultdict(set)
+        for event in chunk:
+            days[int(event.employee_code)].add(results.local_date(event.at, settings))
+        affected = {i: set().union(*map(results.dates_around, d)) for i, d in days.items()}
+        outcome = results.recompute(session, affected, new_events=chunk, keep_rows=False)
+        unscheduled += sum(1 for e in chunk if e.event_id in outcome.unscheduled)
+    return unscheduled
 
 
 def _new_events(session: Session, events: list[DomainEvent]) -> list[DomainEvent]:
     """Events not yet stored; an id stored with different content rejects the file (A-1)."""
-    line_of = {e.event_id: position + 2 for position, e in enumerate(events)}
     stored: dict[str, tuple[int, str, object]] = {}
-    ids = list(line_of)
+    ids = [e.event_id for e in events]
     postgres = session.get_bind().dialect.name == "postgresql"
     size = CHUNK * 20 if postgres else CHUNK
     for start in range(0, len(ids), size):
@@ -104,9 +128,11 @@ def _new_events(session: Session, events: list[DomainEvent]) -> list[DomainEvent
             .where(found)
         )  # fmt: skip
         stored.update({r.event_id: (r.employee_id, r.kind, r.at) for r in rows})
+    if not stored:
+        return events
     issues = [
-        (line_of[e.event_id], "event_id", "already stored for a different event (A-1)")
-        for e in events
+        (position + 2, "event_id", "already stored for a different event (A-1)")
+        for position, e in enumerate(events)
         if e.event_id in stored and stored[e.event_id] != (int(e.employee_code), e.kind.value, e.at)
     ]
     if issues:

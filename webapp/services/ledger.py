@@ -16,7 +16,8 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import String, any_, cast, insert, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
@@ -137,12 +138,19 @@ def _current(session: Session, refs: Sequence[SourceRef]) -> dict[SourceRef, lis
     by_type: dict[str, list[str]] = defaultdict(list)
     for ref in refs:
         by_type[ref.type].append(ref.id)
+    # PostgreSQL: one array parameter per 10^4 sources; planning 500 bound values costs more
+    # than the lookup (an import syncs 10^5 shifts).
+    postgres = session.get_bind().dialect.name == "postgresql"
+    size = CHUNK * 20 if postgres else CHUNK
     for kind, ids in by_type.items():
-        for start in range(0, len(ids), CHUNK):
+        for start in range(0, len(ids), size):
+            chunk = ids[start : start + size]
             rows = session.scalars(
                 select(MoneyLine).where(
                     MoneyLine.source_type == kind,
-                    MoneyLine.source_id.in_(ids[start : start + CHUNK]),
+                    MoneyLine.source_id == any_(cast(chunk, ARRAY(String)))
+                    if postgres
+                    else MoneyLine.source_id.in_(chunk),
                     MoneyLine.state == "active",
                 )
             )
@@ -332,6 +340,19 @@ def sync_attendance(
     from webapp.services import ledger_sources
 
     return ledger_sources.sync_attendance(session, rows, removed)
+
+
+def sync_shift_results(
+    session: Session,
+    results: Sequence[Any],
+    settings: Any = None,
+    removed: Iterable[tuple[int, Any]] = (),
+) -> SyncReport:
+    """Lines of freshly classified shifts (`attendance.classify.ShiftResult`, codes employee
+    ids) without reading their rows back; `settings` when all are of one site (§6)."""
+    from webapp.services import ledger_sources
+
+    return ledger_sources.sync_shift_results(session, results, settings, removed)
 
 
 def resync_attendance_from(session: Session, since: Any) -> SyncReport:

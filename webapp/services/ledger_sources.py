@@ -6,16 +6,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from attendance.classify import ShiftResult
 from attendance.model import MoneyLine as DomainLine
 from attendance.model import SourceKind
+from attendance.settings import AttendanceSettings
 from webapp.models import Employee
 from webapp.services.ledger import (
+    CHUNK,
     SourceRef,
     SyncReport,
     attendance_ref,
@@ -47,11 +51,45 @@ def sync_attendance(
     """Keep the lines of recomputed ShiftAttendance rows current; `removed` = (employee id,
     date) results deleted because the shift is gone (their lines go too). Call it in the
     transaction of `attendance_results.recompute`."""
+    from webapp.services.attendance_results import to_result
+
+    return sync_shift_results(session, [to_result(row) for row in rows], None, removed)
+
+
+def sync_shift_results(
+    session: Session,
+    results: Sequence[ShiftResult],
+    settings: AttendanceSettings | None = None,
+    removed: Iterable[tuple[int, Any]] = (),
+) -> SyncReport:
+    """Lines of classified shifts (codes are employee ids) as `lines_from_attendance` gives
+    them for their stored rows, with pay and site settings read once per batch, not per shift.
+    `settings` (all of one site) saves reading the sites."""
+    from attendance.deductions import shift_lines
+    from webapp.models import Site
+    from webapp.services.attendance_results import settings_for
+
     cat = load_catalogue(session)
-    batch: dict[SourceRef, Sequence[DomainLine]] = {
-        attendance_ref(row.employee_id, row.date): lines_from_attendance(session, row, cat)
-        for row in rows
-    }
+    ids = sorted({int(result.shift_events.shift.employee_code) for result in results})
+    people: dict[int, tuple[Decimal, int]] = {}
+    for start in range(0, len(ids), CHUNK):
+        rows = session.execute(
+            select(Employee.id, Employee.monthly_base_pay, Employee.site_id)
+            .where(Employee.id.in_(ids[start : start + CHUNK]))
+        )  # fmt: skip
+        people.update({row.id: (row.monthly_base_pay, row.site_id) for row in rows})
+    by_site: dict[int, AttendanceSettings] = {}
+    batch: dict[SourceRef, Sequence[DomainLine]] = {}
+    for result in results:
+        shift = result.shift_events.shift
+        pay, site_id = people[int(shift.employee_code)]
+        if settings is None and site_id not in by_site:
+            site = session.get(Site, site_id)
+            assert site is not None
+            by_site[site_id] = settings_for(site)
+        rules = settings or by_site[site_id]
+        lines = shift_lines(result, pay, rules, cat.versions)
+        batch[attendance_ref(int(shift.employee_code), shift.date)] = lines
     for employee_id, day in removed:
         batch.setdefault(attendance_ref(employee_id, day), ())
     return sync_lines(session, batch, cat)
