@@ -1,13 +1,19 @@
 """Benchmark: POST /api/v1/clock-events on PostgreSQL behind gunicorn; events/s and latency (A-1).
 
 Usage: DATABASE_URL=postgresql://postgres@127.0.0.1/bench .venv/bin/python bench/clock_api.py
-       [--seconds 20] [--clients 16] [--workers 4] [--agents 500] [--retries 0.05]
+       [--seconds 20] [--clients 16] [--workers 1] [--threads 16] [--connections 16]
+       [--agents 500] [--retries 0.05] [--cpu-events N]
 
 Drops and re-creates the schema of DATABASE_URL (a throw-away database), creates a site with
 `--agents` agents on a published roster for today, registers one device, starts gunicorn on
 127.0.0.1 and posts clock events from `--clients` keep-alive client threads for `--seconds`.
 A share `--retries` of the posts repeats an earlier event_id (a terminal retrying); at the end
 the stored count must equal the number of distinct ids. Target: ≥ 300 events/s, p99 < 100 ms.
+
+`--cpu-events N` skips gunicorn: `--clients` threads post N events through the test client in
+this process, which prints its CPU time per event (the app's share, request side and batcher;
+less sensitive than events/s to other work on the machine). PAIBAN_CLOCK_BATCH=0 measures
+the request-at-a-time path.
 """
 
 from __future__ import annotations
@@ -24,8 +30,10 @@ import subprocess
 import sys
 import threading
 import time
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 
+from flask import Flask
 from flask_migrate import upgrade
 from sqlalchemy import func, insert, select, text
 
@@ -152,23 +160,57 @@ class Load:
                 self.statuses[status] = self.statuses.get(status, 0) + count
 
 
+def measure_cpu(app: Flask, tokens: list[str], agents: int, events: int, clients: int) -> None:
+    """Post `events` new events from `clients` test-client threads; print CPU ms per event."""
+    counter = itertools.count()
+    statuses: Counter[int] = Counter()
+    lock = threading.Lock()
+
+    def post() -> None:
+        client = app.test_client()
+        while (n := next(counter)) < events:
+            at = datetime.now(UTC) - timedelta(seconds=1)
+            body = {"event_id": f"cpu-{n:09d}", "employee_code": f"B{n % agents:04d}",
+                    "kind": KINDS[(n // agents) % 4], "timestamp": at.isoformat()}  # fmt: skip
+            headers = {"Authorization": f"Bearer {tokens[n % agents]}"}
+            response = client.post("/api/v1/clock-events", json=body, headers=headers)
+            with lock:
+                statuses[response.status_code] += 1
+
+    threads = [threading.Thread(target=post) for _ in range(clients)]
+    began, cpu = time.perf_counter(), time.process_time()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - began
+    print(f"{events:,} events in one process: {cpu * 1000 / events:.2f} ms CPU per event, "
+          f"{events / wall:,.0f} events/s; statuses {dict(statuses)}; "
+          f"batch size {app.config['CLOCK_BATCH_SIZE']}, {clients} client threads")  # fmt: skip
+
+
 def main() -> None:
     """Prepare, serve, load, report; exit 1 when the target or the idempotency check fails."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--clients", type=int, default=16)
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--agents", type=int, default=500)
     parser.add_argument("--retries", type=float, default=0.05)
-    parser.add_argument("--threads", type=int, default=1, help="gthread threads per worker")
-    parser.add_argument("--connections", type=int, default=1000,
+    parser.add_argument("--threads", type=int, default=16, help="gthread threads per worker")
+    parser.add_argument("--connections", type=int, default=16,
                         help="gthread: connections one worker accepts")  # fmt: skip
+    parser.add_argument("--cpu-events", type=int, default=0,
+                        help="measure CPU per event in this process instead")  # fmt: skip
     options = parser.parse_args()
     app = create_app()
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         raise SystemExit("set DATABASE_URL to a throw-away PostgreSQL database")
     with app.app_context():
         tokens = prepare(options.agents)
+    if options.cpu_events:
+        measure_cpu(app, tokens, options.agents, options.cpu_events, options.clients)
+        return
     port = free_port()
     server = start_gunicorn(port, options.workers, options.threads, options.connections)
     load = Load(port, tokens, options.agents, options.retries)
@@ -192,7 +234,8 @@ def main() -> None:
     p99 = ordered[int(len(ordered) * 0.99) - 1] * 1000
     print(f"{len(ordered):,} posts in {elapsed:.1f} s = {rate:,.0f} events/s; "
           f"p50 {p50:.1f} ms, p99 {p99:.1f} ms; statuses {load.statuses}; "
-          f"{options.workers} gunicorn workers, {options.clients} clients")  # fmt: skip
+          f"gunicorn --workers {options.workers} --threads {options.threads} "
+          f"--worker-connections {options.connections}, {options.clients} clients")  # fmt: skip
     print(f"distinct event ids {len(load.ids):,}, stored {stored:,}")
     ok = stored == len(load.ids) and rate >= 300 and p99 < 100
     sys.exit(0 if ok else 1)

@@ -35,6 +35,7 @@ class Config:
     CELERY_QUEUE = os.environ.get("PAIBAN_CELERY_QUEUE", "paiban")
     REDIS_URL = os.environ.get("REDIS_URL", "")
     REROSTER_TIME_LIMIT = float(os.environ.get("PAIBAN_REROSTER_SECONDS", "30"))
+    CLOCK_BATCH_SIZE = int(os.environ.get("PAIBAN_CLOCK_BATCH", "64"))
     SMTP_HOST = os.environ.get("SMTP_HOST", "")
     SMTP_PORT = int(os.environ.get("SMTP_PORT", "25"))
     MAIL_FROM = os.environ.get("MAIL_FROM", "paiban@localhost")
@@ -68,6 +69,7 @@ class TestConfig(Config):
     )
     WTF_CSRF_ENABLED = False
     CELERY_BROKER_URL = ""
+    CLOCK_BATCH_SIZE = 0  # requests share the test's transaction; batching tests opt in
 
 
 def config_from_env() -> type[Config]:

@@ -8,8 +8,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -30,6 +31,7 @@ from webapp.services.roster import PublishedShift, published_assignments
 EVENT_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 PIN = re.compile(r"^\d{4,8}$")
 FUTURE_TOLERANCE = timedelta(minutes=5)
+SHORT_SPAN = timedelta(hours=1)  # events this close share one proxy-punching read (A-6)
 STATE_AFTER = {"in": "in", "break_in": "in", "break_out": "break"}
 NEXT_KINDS = {"out": ("in",), "in": ("out", "break_out"), "break": ("break_in",)}
 
@@ -127,14 +129,9 @@ def flag_proxy_punching(
         if event.device:
             by_device[event.device].append(event)
     created: list[ProxyFlag] = []
+    around = _events_near(session, by_device, window)
     for name, mine in by_device.items():
-        nearby = session.execute(
-            select(ClockEvent.id, ClockEvent.event_id, ClockEvent.employee_id, ClockEvent.at,
-                   ClockEvent.kind, ClockEvent.device, ClockEvent.source)
-            .where(ClockEvent.device == name, ClockEvent.voided.is_(False),
-                   ClockEvent.at >= min(e.at for e in mine) - window,
-                   ClockEvent.at <= max(e.at for e in mine) + window)
-        ).all()  # fmt: skip
+        nearby = around[name]
         pk = {r.event_id: r.id for r in nearby}
         wanted = {e.event_id for e in mine}
         pairs = [
@@ -157,6 +154,30 @@ def flag_proxy_punching(
                 created.append(flag)
     session.flush()
     return created
+
+
+def _events_near(
+    session: Session, by_device: dict[str, list[DomainEvent]], window: timedelta
+) -> dict[str, list[Row[Any]]]:
+    """Stored events on each device within `window` of the given ones. Events spanning at
+    most SHORT_SPAN (an API batch) take one query for all devices; a file, per device."""
+    columns = (ClockEvent.id, ClockEvent.event_id, ClockEvent.employee_id, ClockEvent.at,
+               ClockEvent.kind, ClockEvent.device, ClockEvent.source)  # fmt: skip
+    every = [e.at for mine in by_device.values() for e in mine]
+    if len(by_device) > 1 and max(every) - min(every) <= SHORT_SPAN:
+        groups = {tuple(by_device): every}
+    else:
+        groups = {(name,): [e.at for e in mine] for name, mine in by_device.items()}
+    found: dict[str, list[Row[Any]]] = defaultdict(list)
+    for names, moments in groups.items():
+        rows = session.execute(
+            select(*columns).where(ClockEvent.device.in_(names), ClockEvent.voided.is_(False),
+                                   ClockEvent.at >= min(moments) - window,
+                                   ClockEvent.at <= max(moments) + window)
+        )  # fmt: skip
+        for row in rows:
+            found[row.device].append(row)
+    return found
 
 
 @dataclass(frozen=True)

@@ -66,6 +66,8 @@ OPENAPI: dict[str, Any] = {
             "400": json_body(ERROR, "bad input; names the field and the rule"),
             "401": json_body(ERROR, "device token missing, unknown or revoked"),
             "409": json_body(ERROR, "this event_id is stored with other content"),
+            "503": json_body(ERROR, "not acknowledged (the store failed or is busy): retry "
+                                    "with the same event_id"),
         },
     }}},
 }  # fmt: skip
