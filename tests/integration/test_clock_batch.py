@@ -186,3 +186,28 @@ def test_A2_a_batch_shares_its_statements_among_its_events(committed_app, termin
     assert [status for status, _ in answers] == [201] * 4
     # Issue 5 item 8: one event alone takes ≤ 15 statements, a batch about 20 in all.
     assert len(statements) <= 24, statements
+
+
+def test_A1_concurrent_posts_through_the_running_batcher_store_each_event_once(
+    committed_app, terminal, batcher
+):
+    batcher.start()  # the real thread: batches form as the posts arrive
+    retried = _body("same", "G01")
+    posts = [retried] * 30 + [_body(f"own-{n}", f"G0{n % 4 + 1}", "in", f"07:{n:02d}:00")
+                              for n in range(20)]  # fmt: skip
+    answers: list[int] = []
+
+    def post(body: dict[str, str]) -> None:
+        response = committed_app.test_client().post(
+            URL, json=body, headers={"Authorization": f"Bearer {terminal}"}
+        )
+        answers.append(response.status_code)
+
+    threads = [threading.Thread(target=post, args=(body,)) for body in posts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(answers) == [200] * 29 + [201] * 21
+    ids, _ = _stored(committed_app)
+    assert len(ids) == len(set(ids)) == 21
