@@ -13,6 +13,7 @@ from sqlalchemy import select
 from attendance.payroll import PayPeriod
 from webapp.models import ClockEvent, MoneyLine, ShiftAttendance
 from webapp.services import attendance_results as results
+from webapp.services import attendance_store as store
 from webapp.services import clock_import, payroll
 
 HEADER = "event_id,employee_code,timestamp,kind,device\n"
@@ -87,9 +88,11 @@ def _everything(session, employee):
     return _events(session, employee), _results(session, employee), _lines(session, employee)
 
 
+@pytest.mark.parametrize("copy_from", [1, store.COPY_FROM])  # PostgreSQL: COPY, executemany
 def test_A2_bulk_import_equals_recording_each_event_then_each_shift_alone(
-    session, people, clock_at
+    session, people, clock_at, monkeypatch, copy_from
 ):
+    monkeypatch.setattr(store, "COPY_FROM", copy_from)
     rows = [row for imported, _ in people for row in _rows(imported, imported.code)]
     report = clock_import.import_clock_file(session, _file(*rows))
     assert (report.created, report.unscheduled) == (len(rows), len(people))

@@ -6,9 +6,8 @@ databases with one executemany per batch. `attendance_results` decides what to w
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import insert, text, update
@@ -19,10 +18,17 @@ from sqlalchemy.orm import Session
 from attendance.model import ClockEvent as DomainEvent
 from webapp.models import ClockEvent, ShiftAttendance
 from webapp.models.base import utcnow
+from webapp.services.bulk_copy import (
+    COPY_ESCAPES,
+    NULL,
+    copy_lines,
+    copy_text,
+    is_postgres,
+    utc_text,
+)
 
-NULL = "\\N"  # COPY text format
-COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 BATCH = 5000
+COPY_FROM = 1000  # results; fewer go through executemany
 EVENT_COLUMNS = ("event_id", "employee_id", "at", "kind", "source", "device", "shift_date",
                  "unscheduled", "recorded_at", "voided")  # fmt: skip
 RESULT_COLUMNS = ("employee_id", "date", "shift_code", "start", "end", "is_night", "clock_in",
@@ -45,8 +51,8 @@ def store_matches(
     if changes:
         session.execute(update(ClockEvent), changes)
     now = utcnow()
-    if _postgres(session):
-        _copy(session, "clock_event", EVENT_COLUMNS, _event_lines(new_events, placement, now))
+    if is_postgres(session):
+        copy_lines(session, "clock_event", EVENT_COLUMNS, _event_lines(new_events, placement, now))
         return
     rows = (
         dict(zip(EVENT_COLUMNS, (e.event_id, int(e.employee_code), e.at, e.kind.value,
@@ -61,12 +67,12 @@ def store_matches(
 def _event_lines(events: Iterable[DomainEvent], placement: Mapping[str, date | None],
                  now: datetime) -> Iterator[str]:  # fmt: skip
     """EVENT_COLUMNS of each event as a COPY text line, formatted in one step per row."""
-    recorded = _copy_text(now)
+    recorded = copy_text(now)
     for e in events:
         day = placement[e.event_id]
         device = NULL if e.device is None else e.device.translate(COPY_ESCAPES)
         yield (
-            f"{e.event_id.translate(COPY_ESCAPES)}\t{e.employee_code}\t{_utc_text(e.at)}"
+            f"{e.event_id.translate(COPY_ESCAPES)}\t{e.employee_code}\t{utc_text(e.at)}"
             f"\t{e.kind.value}\t{e.source.value}\t{device}"
             f"\t{NULL if day is None else day.isoformat()}\t{'t' if day is None else 'f'}"
             f"\t{recorded}\tf\n"
@@ -78,34 +84,31 @@ def upsert_results(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
     if not rows:
         return
     table = ShiftAttendance.__table__
-    upsert = (pg_insert if _postgres(session) else sqlite_insert)(table)
+    upsert = (pg_insert if is_postgres(session) else sqlite_insert)(table)
     names = [name for name in RESULT_COLUMNS if name not in ("employee_id", "date")]
     upsert = upsert.on_conflict_do_update(
         index_elements=["employee_id", "date"], set_={n: upsert.excluded[n] for n in names}
     )
-    if not _postgres(session):
+    if not is_postgres(session) or len(rows) < COPY_FROM:
         for batch in _batches(iter(rows)):
             session.execute(upsert, batch)
         return
     # COPY into a scratch table, then one INSERT … ON CONFLICT: safe against a concurrent
     # writer of the same shift, and far cheaper than a statement (or bound value) per row.
+    # Below COPY_FROM rows (an API batch) creating the table would cost more than it saves.
     columns = ", ".join(f'"{n}"' for n in RESULT_COLUMNS)
     session.execute(text(
         f"CREATE TEMP TABLE IF NOT EXISTS shift_attendance_in ON COMMIT DROP AS "
         f"SELECT {columns} FROM shift_attendance WITH NO DATA"
     ))  # fmt: skip
-    lines = ("\t".join([_copy_text(row[n]) for n in RESULT_COLUMNS]) + "\n" for row in rows)
-    _copy(session, "shift_attendance_in", RESULT_COLUMNS, lines)
+    lines = ("\t".join([copy_text(row[n]) for n in RESULT_COLUMNS]) + "\n" for row in rows)
+    copy_lines(session, "shift_attendance_in", RESULT_COLUMNS, lines)
     updates = ", ".join(f'"{n}" = EXCLUDED."{n}"' for n in names)
     session.execute(text(
         f"INSERT INTO shift_attendance ({columns}) SELECT {columns} FROM shift_attendance_in "
         f"ON CONFLICT (employee_id, date) DO UPDATE SET {updates}"
     ))  # fmt: skip
     session.execute(text("TRUNCATE shift_attendance_in"))
-
-
-def _postgres(session: Session) -> bool:
-    return session.get_bind().dialect.name == "postgresql"
 
 
 def _batches(rows: Iterator[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
@@ -117,40 +120,3 @@ def _batches(rows: Iterator[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
             batch = []
     if batch:
         yield batch
-
-
-def _copy(session: Session, table: str, columns: Sequence[str], lines: Iterable[str]) -> None:
-    """COPY lines of text format into a table: psycopg's per-value adaptation costs more."""
-    connection = session.connection().connection.dbapi_connection
-    assert connection is not None
-    names = ", ".join(f'"{n}"' for n in columns)
-    with (
-        connection.cursor() as cursor,
-        cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,  # type: ignore[attr-defined]
-    ):
-        batch: list[str] = []
-        for line in lines:
-            batch.append(line)
-            if len(batch) == BATCH:
-                copy.write("".join(batch))
-                batch.clear()
-        copy.write("".join(batch))
-
-
-def _utc_text(at: datetime) -> str:
-    return at.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
-
-
-def _copy_text(value: Any) -> str:
-    """One value in COPY text format; instants as naive UTC, as UTCDateTime stores them."""
-    if value is None:
-        return NULL
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    if isinstance(value, str):
-        return value.translate(COPY_ESCAPES)
-    if isinstance(value, datetime):
-        return _utc_text(value)
-    if isinstance(value, (list, dict)):
-        return json.dumps(value).translate(COPY_ESCAPES)
-    return str(value)  # int, date

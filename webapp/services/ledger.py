@@ -25,6 +25,8 @@ from attendance.model import MoneyLine as DomainLine
 from attendance.model import SourceKind
 from attendance.payroll import PayPeriod, carry_over
 from webapp.models import Employee, MoneyLine
+from webapp.models.base import utcnow
+from webapp.services.bulk_copy import copy_rows, is_postgres
 from webapp.services.rule_catalogue import Catalogue, load_catalogue
 
 CHUNK = 500
@@ -60,6 +62,9 @@ def attendance_ref(employee_id: int, day: Any) -> SourceRef:
 
 SIGNATURE = ("date", "rule_id", "rule_version", "description", "notice", "amount", "quantity",
              "source")  # fmt: skip
+# The columns of a new line besides its signature.
+COPIED = ("employee_id", "period", "rule_version_id", "source_type", "source_id", "origin_key",
+          "state", "held_at_lock", "created_at")  # fmt: skip
 
 
 def _signature(values: Mapping[str, Any]) -> Signature:
@@ -140,7 +145,7 @@ def _current(session: Session, refs: Sequence[SourceRef]) -> dict[SourceRef, lis
         by_type[ref.type].append(ref.id)
     # PostgreSQL: one array parameter per 10^4 sources; planning 500 bound values costs more
     # than the lookup (an import syncs 10^5 shifts).
-    postgres = session.get_bind().dialect.name == "postgresql"
+    postgres = is_postgres(session)
     size = CHUNK * 20 if postgres else CHUNK
     for kind, ids in by_type.items():
         for start in range(0, len(ids), size):
@@ -262,8 +267,7 @@ def sync_lines(
             )
         ) if inserts else []  # fmt: skip
     else:  # bulk (imports, benchmark): RETURNING over many rows costs more than the insert
-        for start in range(0, len(inserts), 5000):
-            session.execute(insert(MoneyLine), inserts[start : start + 5000])
+        _insert_many(session, inserts)
     report.inserted, report.superseded = len(inserts), len(superseded)
     if report.inserted_ids and replaced:
         session.execute(update(MoneyLine), [
@@ -272,6 +276,17 @@ def sync_lines(
         ])  # fmt: skip
     _follow_appeals(session, superseded)
     return report
+
+
+def _insert_many(session: Session, inserts: Sequence[dict[str, Any]]) -> None:
+    """New active lines without their ids: COPY on PostgreSQL, executemany elsewhere."""
+    if not is_postgres(session):
+        for start in range(0, len(inserts), 5000):
+            session.execute(insert(MoneyLine), inserts[start : start + 5000])
+        return
+    fixed = {"state": "active", "held_at_lock": False, "created_at": utcnow()}
+    copy_rows(session, MoneyLine.__table__, ({**values, **fixed} for values in inserts),
+              (*SIGNATURE, *COPIED))  # fmt: skip
 
 
 def _follow_appeals(session: Session, superseded: Sequence[int]) -> None:
