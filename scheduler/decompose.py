@@ -5,9 +5,9 @@ soft shift cover; every other rule is per agent or per team. So each demand is s
 whole-agent shares per team that add up to it (largest remainder, by qualified agents), and
 a part (a few teams) is solved alone for the sum of its teams' shares. If every part meets
 its share, the union of the part rosters meets the whole demand and keeps every hard rule.
-A part left short is merged with the next part and the pair re-solved from their rosters,
-so agents can move between them. The result starts a large solve: a covered first roster,
-and a complete hint for the full model to improve.
+Parts are solved in turn against what the parts before them left uncovered, and while a
+slot is still short a part is re-solved against the exact residual. The result starts a
+large solve: a covered first roster, and a complete hint for the full model to improve.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from scheduler.check import check_roster
 from scheduler.problem import Problem
 from scheduler.result import Status
 from scheduler.settings import SolverSettings
-from scheduler.solve import solve
+from scheduler.solve import BOUNDING, bounding, solve
 
 
 def busy_problem() -> Problem:
@@ -109,3 +109,12 @@ def test_tuned_settings_still_solve() -> None:
     settings = SolverSettings(time_limit=10, workers=1, seed=1, linearization_level=2)
     result = solve_checked(make_problem(7, 3), settings)
     assert result.status is Status.OPTIMAL
+
+
+def test_optimising_solve_uses_lp_heavy_workers_unless_tuned_or_single_threaded() -> None:
+    two = bounding(SolverSettings(workers=2))
+    assert two.subsolvers == BOUNDING and two.linearization_level == 2
+    assert bounding(SolverSettings(workers=2, linearization_level=1)).linearization_level == 1
+    assert bounding(SolverSettings(workers=1)) == SolverSettings(workers=1)
+    tuned = SolverSettings(workers=2, subsolvers=("default_lp",))
+    assert bounding(tuned) == tuned
