@@ -108,8 +108,10 @@ def _shifts(session: Session, site_id: int, ids: Collection[int], first: date, l
     for start in range(0, len(wanted), CHUNK):
         query = (
             select(RosterAssignment.employee_id, RosterAssignment.date, RosterAssignment.kind,
-                   RosterAssignment.shift_type_id, RosterAssignment.break_start)
+                   RosterAssignment.break_start, ShiftType.id.label("type_id"), ShiftType.code,
+                   ShiftType.start, ShiftType.end, ShiftType.break_minutes)
             .join(Roster, RosterAssignment.roster_id == Roster.id)
+            .outerjoin(ShiftType, RosterAssignment.shift_type_id == ShiftType.id)
             .where(Roster.site_id == site_id, Roster.status == "published",
                    RosterAssignment.employee_id.in_(wanted[start : start + CHUNK]),
                    RosterAssignment.date >= first, RosterAssignment.date <= last)
@@ -117,28 +119,24 @@ def _shifts(session: Session, site_id: int, ids: Collection[int], first: date, l
         )  # fmt: skip
         cells.update({(cell.employee_id, cell.date): cell for cell in session.execute(query)})
     spans: dict[tuple[date, int, int | None], tuple[Any, ...]] = {}
-    types: dict[int, ShiftType] = {}
     shifts = []
     for (employee_id, day), cell in cells.items():
-        if cell.kind != "shift" or cell.shift_type_id is None:
+        if cell.kind != "shift" or cell.type_id is None:
             continue
-        key = (day, cell.shift_type_id, cell.break_start)
+        key = (day, cell.type_id, cell.break_start)
         if key not in spans:  # thousands of cells share a few (date, shift type) instants
-            kind = types.get(cell.shift_type_id) or session.get(ShiftType, cell.shift_type_id)
-            assert kind is not None
-            types[cell.shift_type_id] = kind
-            spans[key] = _span(day, kind, cell.break_start, zone)
+            spans[key] = _span(day, cell, zone)
         shifts.append(ScheduledShift(str(employee_id), day, *spans[key]))
     return sorted(shifts, key=lambda shift: (shift.start, int(shift.employee_code)))
 
 
-def _span(day: date, shift_type: ShiftType, break_start: int | None, zone: ZoneInfo
-          ) -> tuple[Any, ...]:  # fmt: skip
-    """Code, start, end, break start, break end and night flag of a shift type on a date."""
-    start, end = utc_span(day, shift_type, zone)
-    cell = SimpleNamespace(date=day, break_start=break_start, shift_type=shift_type)
-    pause = break_span(cell, zone) or (None, None)  # type: ignore[arg-type]
-    return shift_type.code, start, end, pause[0], pause[1], end.astimezone(zone).date() > day
+def _span(day: date, cell: Any, zone: ZoneInfo) -> tuple[Any, ...]:
+    """Code, start, end, break start, break end and night flag of a cell's shift type on a
+    date, as `roster.utc_span` and `roster.break_span` compute them."""
+    start, end = utc_span(day, cell, zone)
+    pause = break_span(SimpleNamespace(date=day, break_start=cell.break_start, shift_type=cell),
+                       zone) or (None, None)  # fmt: skip
+    return cell.code, start, end, pause[0], pause[1], end.astimezone(zone).date() > day
 
 
 def _leaves(session: Session, ids: Sequence[int], start: datetime, end: datetime
