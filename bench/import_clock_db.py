@@ -75,6 +75,26 @@ def prepare(rows: int, with_roster: bool) -> None:
     db.session.commit()
 
 
+def postgres() -> bool:
+    """The benchmark runs on PostgreSQL."""
+    return db.engine.dialect.name == "postgresql"
+
+
+def cpu() -> float:
+    """CPU seconds used by this process so far."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def server_cpu(pid: int | None) -> float:
+    """CPU seconds used so far by the PostgreSQL backend `pid`, when it runs on this machine."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+
+
 def main() -> None:
     """Prepare the database, write the file, import it, report."""
     parser = argparse.ArgumentParser()
@@ -86,10 +106,12 @@ def main() -> None:
         prepare(options.rows, options.roster)
         path = Path(tmp) / "events.csv"
         write_clock_file(path, options.rows)
-        began = time.perf_counter()
+        backend = db.session.scalar(text("SELECT pg_backend_pid()")) if postgres() else None
+        server_before, began, cpu_began = server_cpu(backend), time.perf_counter(), cpu()
         report = clock_import.import_clock_file(db.session, str(path))
         db.session.commit()
-        seconds = time.perf_counter() - began
+        seconds, cpu_seconds = time.perf_counter() - began, cpu() - cpu_began
+        server_seconds = server_cpu(backend) - server_before
         stored = db.session.scalar(select(func.count()).select_from(ClockEvent))
         shifts = db.session.scalar(select(func.count()).select_from(ShiftAttendance))
         lines = db.session.scalar(select(func.count()).select_from(MoneyLine))
@@ -98,6 +120,10 @@ def main() -> None:
     print(f"{stored:,} rows stored in {seconds:.1f} s = {stored / seconds:,.0f} rows/s; "
           f"peak RSS {peak_mib:,.0f} MiB; {shifts:,} shifts classified, {lines:,} money lines "
           f"written; load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")  # fmt: skip
+    print(
+        f"CPU: {cpu_seconds:.1f} s in this process, {server_seconds:.1f} s in its PostgreSQL "
+        f"backend (0 when not local): a wall time far above their sum means a loaded machine"
+    )
     sys.exit(0 if stored == options.rows else 1)
 
 
