@@ -9,6 +9,8 @@ Drops and re-creates the schema of DATABASE_URL (a throw-away database), creates
 127.0.0.1 and posts clock events from `--clients` keep-alive client threads for `--seconds`.
 A share `--retries` of the posts repeats an earlier event_id (a terminal retrying); at the end
 the stored count must equal the number of distinct ids. Target: ≥ 300 events/s, p99 < 100 ms.
+It also prints the CPU time per post of the gunicorn workers and of the PostgreSQL backends
+of DATABASE_URL's database (Linux /proc), which other work on the machine disturbs less.
 
 `--cpu-events N` skips gunicorn: `--clients` threads post N events through the test client in
 this process, which prints its CPU time per event (the app's share, request side and batcher;
@@ -35,7 +37,7 @@ from datetime import UTC, datetime, timedelta
 
 from flask import Flask
 from flask_migrate import upgrade
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, insert, make_url, select, text
 
 from webapp import create_app
 from webapp.extensions import db
@@ -106,6 +108,47 @@ def start_gunicorn(
             time.sleep(0.1)
     process.kill()
     raise SystemExit("gunicorn did not start")
+
+
+def children(pid: int) -> list[int]:
+    """The gunicorn workers: the master's child processes (Linux /proc)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    if int(stat.read().rsplit(")", 1)[1].split()[1]) == pid:
+                        found.append(int(entry))
+            except OSError:
+                continue
+    return found
+
+
+def postgres_pids(database: str) -> list[int]:
+    """The local PostgreSQL backends serving `database` (other databases' work left out)."""
+    pids = []
+    for entry in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as cmdline:
+                title = cmdline.read().decode(errors="replace").split()
+        except OSError:
+            continue
+        if entry.isdigit() and title[:1] == ["postgres:"] and database in title:
+            pids.append(int(entry))
+    return pids
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU seconds of the live processes (a process that ends drops out)."""
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except OSError:
+            continue
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 class Load:
@@ -206,6 +249,7 @@ def main() -> None:
     app = create_app()
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         raise SystemExit("set DATABASE_URL to a throw-away PostgreSQL database")
+    database = str(make_url(app.config["SQLALCHEMY_DATABASE_URI"]).database)
     with app.app_context():
         tokens = prepare(options.agents)
     if options.cpu_events:
@@ -217,12 +261,15 @@ def main() -> None:
     try:
         until = time.perf_counter() + options.seconds
         threads = [threading.Thread(target=load.run, args=(until,)) for _ in range(options.clients)]
+        workers, postgres = cpu_seconds(children(server.pid)), cpu_seconds(postgres_pids(database))
         began = time.perf_counter()
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
         elapsed = time.perf_counter() - began
+        workers = cpu_seconds(children(server.pid)) - workers
+        postgres = cpu_seconds(postgres_pids(database)) - postgres
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -236,7 +283,9 @@ def main() -> None:
           f"p50 {p50:.1f} ms, p99 {p99:.1f} ms; statuses {load.statuses}; "
           f"gunicorn --workers {options.workers} --threads {options.threads} "
           f"--worker-connections {options.connections}, {options.clients} clients")  # fmt: skip
-    print(f"distinct event ids {len(load.ids):,}, stored {stored:,}")
+    print(f"distinct event ids {len(load.ids):,}, stored {stored:,}; CPU per post: gunicorn "
+          f"workers {workers * 1000 / len(ordered):.2f} ms, PostgreSQL backends "
+          f"{postgres * 1000 / len(ordered):.2f} ms")  # fmt: skip
     ok = stored == len(load.ids) and rate >= 300 and p99 < 100
     sys.exit(0 if ok else 1)
 
