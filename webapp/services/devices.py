@@ -7,7 +7,7 @@ import re
 import secrets
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, contains_eager, lazyload
+from sqlalchemy.orm import Session, contains_eager
 
 from webapp.models import Device, Employee, Site
 from webapp.models.base import utcnow
@@ -67,16 +67,6 @@ def device_for_token(session: Session, token: str | None) -> Device | None:
         .where(Device.token_hash == hash_token(token))
     )
     return device if device is not None and device.revoked_at is None else None
-
-
-def employee_at_device(session: Session, device: Device, code: str) -> Employee | None:
-    """The employee with this code at the device's site, or None; roles and skills are left
-    to load on access, since a terminal's request never reads them."""
-    return session.scalar(
-        select(Employee)
-        .where(Employee.code == code, Employee.site_id == device.site_id)
-        .options(lazyload(Employee.role_rows), lazyload(Employee.skill_rows))
-    )
 
 
 def list_devices(session: Session, site_id: int | None = None) -> list[Device]:
