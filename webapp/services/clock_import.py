@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import sys
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,7 +17,6 @@ from attendance.csv_checks import Source
 from attendance.errors import ImportRejected
 from attendance.importers import import_clock_events
 from attendance.model import ClockEvent as DomainEvent
-from attendance.model import ClockSource
 from attendance.settings import AttendanceSettings
 from webapp.models import ClockEvent, Employee, Site
 from webapp.services import attendance_results as results
@@ -51,21 +49,15 @@ def import_clock_file(session: Session, source: bytes | Source) -> ClockImportRe
     Raises attendance.errors.ImportRejected listing every bad (line, column, message);
     an event_id already stored with other content is such a row. Nothing is written then.
     """
-    codes = dict(session.execute(select(Employee.code, Employee.id)).all())
+    ids = {code: str(i) for code, i in session.execute(select(Employee.code, Employee.id))}
     try:
-        parsed = import_clock_events(
-            io.BytesIO(source) if isinstance(source, bytes) else source, known_employees=codes
-        )
+        events = list(import_clock_events(
+            io.BytesIO(source) if isinstance(source, bytes) else source, known_employees=ids,
+            rename=ids,  # the rules see employees by id, as attendance_results stores them
+        ))  # fmt: skip
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
         problem = f"not a UTF-8 CSV with a header row ({error})"
         raise ImportRejected(((1, "file", problem),), "FORMATS §3") from None
-    ids = {code: str(i) for code, i in codes.items()}  # one string per employee, not per row
-    events = [
-        DomainEvent(e.event_id, ids[e.employee_code], e.at, e.kind,
-                    sys.intern(e.device) if e.device else None, ClockSource.IMPORT)
-        for e in parsed
-    ]  # fmt: skip
-    del parsed
     total = len(events)
     new = _new_events(session, events)
     del events
