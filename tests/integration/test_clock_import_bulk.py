@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from attendance.payroll import PayPeriod
-from webapp.models import ClockEvent, MoneyLine, ShiftAttendance
+from webapp.models import ClockEvent, MoneyLine, ProxyFlag, ShiftAttendance
 from webapp.services import attendance_results as results
 from webapp.services import attendance_store as store
 from webapp.services import clock_import, payroll
@@ -155,3 +155,24 @@ def test_P1_import_into_a_locked_period_adds_an_adjustment_and_edits_nothing(ses
     ).all()  # fmt: skip
     assert (adjustment.amount, adjustment.period, adjustment.origin_key) == (
         Decimal("20.00"), "2026-12", late.origin_key)  # fmt: skip
+
+
+def test_A6_import_flags_pairs_with_events_stored_before_it_once(
+    session, make_employee, make_device, clock_at
+):
+    first = make_employee()
+    second = make_employee(site=first.site)
+    device, _ = make_device(first.site_id, "gate-7")
+    clock_at(first, "2026-11-16T07:10:00+08:00", "in", device=device)
+    source = _file(
+        ("gate-a", second.code, "2026-11-16T07:10:40+08:00", "in", "gate-7"),  # 40 s after
+        ("gate-b", second.code, "2026-11-16T09:00:00+08:00", "in", "gate-7"),
+    )
+    assert clock_import.import_clock_file(session, source).proxy_flags == 1
+    (flag,) = session.scalars(select(ProxyFlag)).all()
+    pair = [session.get(ClockEvent, i).employee_id for i in (flag.first_event_id,
+                                                              flag.second_event_id)]  # fmt: skip
+    assert (pair, flag.gap_seconds, flag.device) == ([first.id, second.id], 40, "gate-7")
+    late = _file(("gate-c", first.code, "2026-11-16T09:00:30+08:00", "in", "gate-7"))
+    assert clock_import.import_clock_file(session, late).proxy_flags == 1  # with gate-b only
+    assert clock_import.import_clock_file(session, source).proxy_flags == 0
