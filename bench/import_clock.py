@@ -25,6 +25,31 @@ def write_clock_file(path: Path, rows: int) -> None:
             out.write(f"ev-{n:09d},A{n % 2000:04d},{at},{KINDS[n % 4]},kiosk-{n % 20}\n")
 
 
+def write_shift_file(path: Path, rows: int, agents: int = 2000) -> int:
+    """Write `rows` events of day shifts (08:00–17:00 UTC from 2026-11-01): an in and an out
+    per agent and day, the in from 20 min early to 48 min late (about half the shifts get a
+    D-1 or D-2 line), the out up to 24 min after the end; ten agents per kiosk, 61 s apart,
+    so no proxy-punching pairs (A-6). Returns the number of days."""
+    first = datetime(2026, 11, 1, tzinfo=UTC)
+    days = -(-rows // (2 * agents))
+    written = 0
+    with path.open("w", encoding="utf-8") as out:
+        out.write("event_id,employee_code,timestamp,kind,device\n")
+        for day in range(days):
+            for n in range(agents):
+                queue = timedelta(seconds=61 * (n % 10))
+                group = n // 10  # the ten agents at one kiosk arrive and leave together
+                late = (group * 7 + day * 11) % 60 - 20
+                start = first + timedelta(days=day, hours=8, minutes=late) + queue
+                end = first + timedelta(days=day, hours=17, minutes=(group + day) % 15) + queue
+                for kind, at in (("in", start), ("out", end)):
+                    if written < rows:
+                        out.write(f"sh-{written:09d},A{n:04d},{at.isoformat()},{kind},"
+                                  f"kiosk-{group}\n")  # fmt: skip
+                        written += 1
+    return days
+
+
 def main() -> None:
     """Generate the file in a temp dir, import it, print rows/s and peak RSS."""
     parser = argparse.ArgumentParser()

@@ -1,13 +1,15 @@
 """Benchmark: `import-clock` of a 1,000,000-row terminal file into the database (FORMATS §3).
 
 Usage: DATABASE_URL=postgresql://postgres@127.0.0.1/bench .venv/bin/python bench/import_clock_db.py
-       [--rows N] [--roster]
+       [--rows N] [--roster] [--shifts]
 
 Drops and re-creates the schema of DATABASE_URL (it must be a throw-away database), creates one
 site with 2,000 agents (and, with --roster, a published day-shift roster for the dates the file
 spans, at most 62: 1,000,000 rows span 81 days, so every agent has 62 shifts classified and
 events outside the roster's days or the match windows stay unscheduled), then imports the file
 the way `paiban import-clock` does: parse, validate, store, match, classify, flag, one commit.
+`--shifts` writes an in and an out per agent and day instead, half of them late, so every
+event of the roster's days matches and many shifts get D-1/D-2 lines.
 Prints wall time, rows/s, peak RSS, the shifts classified, the money lines written and the
 load average at the end (the machine is shared: say how loaded it was).
 """
@@ -27,7 +29,7 @@ from flask_migrate import upgrade
 from sqlalchemy import func, insert, select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from import_clock import write_clock_file
+from import_clock import write_clock_file, write_shift_file
 
 from webapp import create_app
 from webapp.extensions import db
@@ -45,8 +47,9 @@ from webapp.services import clock_import, org
 AGENTS = 2000
 
 
-def prepare(rows: int, with_roster: bool) -> None:
-    """A fresh schema, one site with AGENTS agents, optionally a published roster."""
+def prepare(days: int, with_roster: bool) -> None:
+    """A fresh schema, one site with AGENTS agents, optionally a published roster of `days`
+    days (at most 62, a roster's length)."""
     if db.engine.dialect.name == "postgresql":
         with db.engine.begin() as connection:
             connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
@@ -60,7 +63,6 @@ def prepare(rows: int, with_roster: bool) -> None:
         day_type = db.session.scalar(
             select(ShiftType).where(ShiftType.site_id == site.id, ShiftType.code == "D")
         )
-        days = rows * 7 // 86400 + 1
         first = date(2026, 11, 1)
         roster = Roster(site_id=site.id, first_date=first, days=min(days, 62), status="published",
                         published_at=func.now())  # fmt: skip
@@ -100,12 +102,17 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--roster", action="store_true")
+    parser.add_argument("--shifts", action="store_true", help="in and out per shift, half late")
     options = parser.parse_args()
     app = create_app()
     with app.app_context(), tempfile.TemporaryDirectory() as tmp:
-        prepare(options.rows, options.roster)
         path = Path(tmp) / "events.csv"
-        write_clock_file(path, options.rows)
+        if options.shifts:
+            days = write_shift_file(path, options.rows, AGENTS)
+        else:
+            write_clock_file(path, options.rows)
+            days = options.rows * 7 // 86400 + 1
+        prepare(days, options.roster)
         backend = db.session.scalar(text("SELECT pg_backend_pid()")) if postgres() else None
         server_before, began, cpu_began = server_cpu(backend), time.perf_counter(), cpu()
         report = clock_import.import_clock_file(db.session, str(path))
