@@ -71,9 +71,11 @@ def improve_rows(
 ) -> Roster | None:
     """Build (unless `start` is given) and improve a roster row by row until `deadline`.
 
-    Improvement passes first rebuild rows with the dynamic programme (cheap), then re-solve
-    them with CP-SAT; a row is replaced only when it lowers the objective, which is tracked
-    exactly from the marginal costs (one employee more or less on a (day, shift)).
+    Improvement passes first rebuild rows with the dynamic programme (cheap, while that
+    gains), then re-solve them with CP-SAT until the deadline (a row solve cut short by its
+    share of the time may gain on a later pass); a row is replaced only when it lowers the
+    objective, which is tracked exactly from the marginal costs (one employee more or less
+    on a (day, shift)).
     """
     started = time.monotonic() if started is None else started
     rows: dict[str, Row] = {k: tuple(v) for k, v in (start or {}).items()}
@@ -94,7 +96,7 @@ def improve_rows(
         on_improve(time.monotonic() - started, best)
     for use_cp_sat in (False, True):
         gained = True
-        while gained and time.monotonic() < deadline:
+        while (gained or use_cp_sat) and time.monotonic() < deadline:
             gained = False
             for e, staff in enumerate(instance.staff):
                 if time.monotonic() >= deadline:
