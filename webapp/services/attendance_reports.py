@@ -16,6 +16,7 @@ from attendance.reports import summarize as summarize_results
 from webapp.models import ClockEvent, CoverageRequirement, Employee, ShiftAttendance, Site, Team
 from webapp.models.base import utcnow
 from webapp.services import attendance_results as results
+from webapp.services import shift_results
 from webapp.services.roster import PublishedShift, published_assignments
 
 STAT_COLUMNS = ("shifts", "late", "early_leave", "off_post", "fined", "absent_days",
@@ -135,7 +136,7 @@ def statistics(
         teams.get(e.team_id or 0, "—") if scope == "team" else site.name
         for _, e in pairs
     }  # fmt: skip
-    stats = summarize_results([results.to_result(r) for r, _ in pairs], group_of, granularity)
+    stats = summarize_results([shift_results.to_result(r) for r, _ in pairs], group_of, granularity)
     return [StatRow(g, p, s) for (g, p), s in sorted(stats.items())]
 
 
@@ -162,7 +163,7 @@ def coverage(session: Session, site: Site, day: date) -> list[SlotCoverage]:
         start = datetime.combine(day, time(0), tzinfo=settings.zone) + timedelta(minutes=minute)
         need = [r.minimum for r in requirements if _applies(r, day, minute)]
         required[start] = max(need, default=0)
-    return list(coverage_by_slot([results.to_result(r) for r in rows], required, slot))
+    return list(coverage_by_slot([shift_results.to_result(r) for r in rows], required, slot))
 
 
 def _applies(requirement: CoverageRequirement, day: date, minute: int) -> bool:

@@ -3,7 +3,7 @@
 `recompute` is called in the same transaction as every change of an input: a new event, a
 correction, approved leave (via `register_leave_source`) or a roster change. It recomputes
 exactly the (employee, date) shifts it is given, re-matching every event that could belong
-to them.
+to them; `shift_results` writes those whose result changed.
 """
 
 from __future__ import annotations
@@ -17,13 +17,10 @@ from types import SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from attendance.classify import Finding, FindingKind, ShiftResult, Tier, classify_shift
-from attendance.clock import ShiftEvents, match_events
+from attendance.clock import match_events
 from attendance.model import ClockEvent as DomainEvent
 from attendance.model import ClockKind, ClockSource, LeaveRequest, ScheduledShift
 from attendance.settings import AttendanceSettings
@@ -36,8 +33,9 @@ from webapp.models import (
     ShiftType,
     Site,
 )
-from webapp.models.base import utcnow
 from webapp.services import attendance_store as store
+from webapp.services import shift_results
+from webapp.services.employee_locks import held_facts
 from webapp.services.roster import break_span, utc_span
 from webapp.site_settings import effective_settings
 
@@ -161,6 +159,7 @@ def recompute(
     only_shift_of: str | None = None,
     *,
     keep_rows: bool = True,
+    placed: Collection[str] = (),
 ) -> Recomputed:
     """Re-match and re-classify exactly the given (employee id → dates) shifts (A-2…A-5).
 
@@ -171,11 +170,15 @@ def recompute(
     moved between shifts or became unscheduled are updated; results of dates that no longer
     have a shift are deleted. `leaves` overrides the registered leave sources (L-1).
     `keep_rows=False` leaves `results` empty: a bulk import does not read its rows back.
+    `shift_dates` gets where each event named in `placed` (or `only_shift_of`) landed.
     """
     by_site: dict[int, set[int]] = defaultdict(set)
-    rows = session.execute(
-        select(Employee.id, Employee.site_id).where(Employee.id.in_(list(affected)))
-    )
+    held = held_facts(session, affected)  # the API batch read them with their locks
+    missing = [i for i in affected if i not in held]
+    rows = [(i, facts.site_id) for i, facts in held.items()]
+    if missing:
+        query = select(Employee.id, Employee.site_id).where(Employee.id.in_(missing))
+        rows += [(row.id, row.site_id) for row in session.execute(query)]
     for employee_id, site_id in rows:
         by_site[site_id].add(employee_id)
     outcome = Recomputed()
@@ -185,7 +188,7 @@ def recompute(
         site_new = [e for e in new_events if int(e.employee_code) in ids]
         part = {i: set(affected[i]) for i in ids}
         _recompute_site(session, settings_for(site), site_id, part, site_new, leaves, outcome,
-                        only_shift_of, keep_rows)  # fmt: skip
+                        only_shift_of, keep_rows, placed)  # fmt: skip
     return outcome
 
 
@@ -216,6 +219,7 @@ def _recompute_site(
     outcome: Recomputed,
     only_shift_of: str | None = None,
     keep_rows: bool = True,
+    placed: Collection[str] = (),
 ) -> None:
     all_dates = set().union(*affected.values())
     if new_events:  # the first and the last event bound their dates (10^6 for an import)
@@ -245,6 +249,7 @@ def _recompute_site(
         placement.update({e.event_id: item.shift.date for e in item.events})
     store.store_matches(session, existing, new_events, placement)
     outcome.unscheduled |= {e.event_id for e in matched.unscheduled}
+    outcome.shift_dates.update({i: placement[i] for i in placed if i in placement})
     if only_shift_of is not None:
         day, owner = placement.get(only_shift_of), existing.get(only_shift_of)
         outcome.shift_dates[only_shift_of] = day
@@ -253,141 +258,5 @@ def _recompute_site(
             return
     if leaves is None:
         leaves = _leaves(session, sorted(affected), since, until)
-    outcome.results += _store_results(session, affected, matched.shifts, leaves, settings,
-                                      keep_rows)  # fmt: skip
-
-
-def _store_results(
-    session: Session,
-    affected: Mapping[int, set[date]],
-    shifts: Iterable[ShiftEvents],
-    leaves: Sequence[LeaveRequest],
-    settings: AttendanceSettings,
-    keep_rows: bool = True,
-) -> list[ShiftAttendance]:
-    """Upsert the result of every affected shift; drop results of dates without a shift.
-
-    Many shifts (an import, a roster publication) are written with bulk statements and their
-    lines computed from the classified results, not from rows read back (§6)."""
-    from webapp.services import ledger  # D-1/D-2/A-5/S-5 lines follow the results (§6)
-
-    wanted = {(i, d) for i, days in affected.items() for d in days}
-    classified = [classify_shift(item, leaves, settings) for item in shifts
-                  if _key(item.shift) in wanted]  # fmt: skip
-    if len(wanted) == 1 and classified:  # one new event: its shift exists, nothing to delete
-        stored = [_upsert_result(session, _key(classified[0].shift_events.shift),
-                                 _values(classified[0]))]  # fmt: skip
-        ledger.sync_attendance(session, stored)
-        return stored
-    kept = {_key(result.shift_events.shift) for result in classified}
-    removed = _drop_results(session, affected, wanted - kept)
-    store.upsert_results(session, [_row(result) for result in classified])
-    _expire_results(session)
-    ledger.sync_shift_results(session, classified, settings, removed)
-    return _read_results(session, affected, kept) if keep_rows else []
-
-
-def _key(shift: ScheduledShift) -> tuple[int, date]:
-    return int(shift.employee_code), shift.date
-
-
-def _result_rows(session: Session, affected: Mapping[int, Collection[date]], columns: Any,
-                 keys: Collection[tuple[int, date]]) -> list[Any]:  # fmt: skip
-    """Stored results of the affected employees and dates that are among `keys`."""
-    if not keys:
-        return []
-    ids = sorted(affected)
-    first, last = min(d for _, d in keys), max(d for _, d in keys)
-    found = []
-    for start in range(0, len(ids), CHUNK):
-        query = columns.where(
-            ShiftAttendance.employee_id.in_(ids[start : start + CHUNK]),
-            ShiftAttendance.date >= first, ShiftAttendance.date <= last,
-        )  # fmt: skip
-        found += [r for r in session.execute(query) if (r[0], r[1]) in keys]
-    return found
-
-
-def _drop_results(session: Session, affected: Mapping[int, Collection[date]],
-                  gone: set[tuple[int, date]]) -> list[tuple[int, date]]:  # fmt: skip
-    """Delete the results of dates that no longer have a shift; their (employee, date) keys."""
-    query = select(ShiftAttendance.employee_id, ShiftAttendance.date, ShiftAttendance.id)
-    rows = _result_rows(session, affected, query, gone)
-    stale = [row[2] for row in rows]
-    for start in range(0, len(stale), CHUNK):
-        session.execute(
-            delete(ShiftAttendance).where(ShiftAttendance.id.in_(stale[start : start + CHUNK]))
-        )
-    return [(row[0], row[1]) for row in rows]
-
-
-def _row(result: ShiftResult) -> dict[str, Any]:
-    employee_id, day = _key(result.shift_events.shift)
-    return {"employee_id": employee_id, "date": day, **_values(result)}
-
-
-def _expire_results(session: Session) -> None:
-    """Results the session holds may have been overwritten by the bulk upsert."""
-    for held in list(session.identity_map.values()):
-        if isinstance(held, ShiftAttendance):
-            session.expire(held)
-
-
-def _read_results(session: Session, affected: Mapping[int, Collection[date]],
-                  keys: Collection[tuple[int, date]]) -> list[ShiftAttendance]:  # fmt: skip
-    """The written results as session rows, for callers of `recompute` that use them."""
-    query = select(ShiftAttendance.employee_id, ShiftAttendance.date, ShiftAttendance.id)
-    ids = [row[2] for row in _result_rows(session, affected, query, keys)]
-    rows: list[ShiftAttendance] = []
-    for start in range(0, len(ids), CHUNK):
-        rows += session.scalars(
-            select(ShiftAttendance).where(ShiftAttendance.id.in_(ids[start : start + CHUNK]))
-        ).all()
-    return rows
-
-
-def _upsert_result(session: Session, key: tuple[int, date], values: dict[str, Any]
-                   ) -> ShiftAttendance:  # fmt: skip
-    """Insert or overwrite one (employee, date) result in one statement, session row refreshed."""
-    dialect = session.get_bind().dialect.name
-    upsert = {"postgresql": pg_insert, "sqlite": sqlite_insert}[dialect]
-    statement = (
-        upsert(ShiftAttendance)
-        .values(employee_id=key[0], date=key[1], **values)
-        .on_conflict_do_update(index_elements=["employee_id", "date"], set_=values)
-        .returning(ShiftAttendance)
-    )
-    return session.scalars(statement, execution_options={"populate_existing": True}).one()
-
-
-def _values(result: ShiftResult) -> dict[str, Any]:
-    shift = result.shift_events.shift
-    return {
-        "shift_code": shift.shift_code, "start": shift.start, "end": shift.end,
-        "is_night": shift.is_night, "clock_in": result.clock_in, "clock_out": result.clock_out,
-        "absence_half_days": int(result.absence_days * 2),
-        "findings": [finding_to_json(f) for f in result.findings], "computed_at": utcnow(),
-    }  # fmt: skip
-
-
-def finding_to_json(finding: Finding) -> dict[str, Any]:
-    """A finding as stored in ShiftAttendance.findings."""
-    return {
-        "kind": finding.kind.value, "tier": finding.tier.value, "minutes": finding.minutes,
-        "rule": finding.rule_id, "at": finding.at.isoformat() if finding.at else None,
-    }  # fmt: skip
-
-
-def finding_from_json(data: Mapping[str, Any]) -> Finding:
-    """The inverse of finding_to_json."""
-    at = datetime.fromisoformat(data["at"]) if data.get("at") else None
-    return Finding(FindingKind(data["kind"]), Tier(data["tier"]), int(data["minutes"]),
-                   data["rule"], at)  # fmt: skip
-
-
-def to_result(row: ShiftAttendance) -> ShiftResult:
-    """A stored result as the pure report functions (A-8) take it; codes are employee ids."""
-    shift = ScheduledShift(str(row.employee_id), row.date, row.shift_code, row.start, row.end,
-                           is_night=row.is_night)  # fmt: skip
-    findings = tuple(finding_from_json(f) for f in row.findings)
-    return ShiftResult(ShiftEvents(shift, ()), row.clock_in, row.clock_out, findings)
+    outcome.results += shift_results.store_results(session, affected, matched.shifts, leaves,
+                                                   settings, keep_rows)  # fmt: skip

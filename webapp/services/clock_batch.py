@@ -21,7 +21,8 @@ from sqlalchemy.orm import Session, contains_eager
 from webapp.models import ClockEvent, Device, Employee
 from webapp.models.base import utcnow
 from webapp.services import attendance_results as results
-from webapp.services import clock, devices, ledger
+from webapp.services import clock, devices
+from webapp.services import employee_locks as locks
 from webapp.services.errors import ServiceError
 
 SOURCE = "api"
@@ -87,7 +88,6 @@ def record_batch(session: Session, submissions: Sequence[Submission]) -> list[An
     answers: list[Answer | None] = [None] * len(submissions)
     valid = _check(session, submissions, answers)
     if valid:
-        ledger.lock_employees(session, [v.employee_id for v in valid])  # before the inserts
         first: dict[str, _Valid] = {}
         for item in valid:
             first.setdefault(item.submission.event_id, item)
@@ -106,7 +106,8 @@ def record_batch(session: Session, submissions: Sequence[Submission]) -> list[An
 def _check(
     session: Session, submissions: Sequence[Submission], answers: list[Answer | None]
 ) -> list[_Valid]:
-    """Token, shape and employee checks in two queries for the batch; refusals answered."""
+    """Token, shape and employee checks in two queries for the batch, which lock the
+    employees; refusals answered."""
     hashes = {devices.hash_token(s.token) for s in submissions}
     by_hash = {
         d.token_hash: d
@@ -116,13 +117,19 @@ def _check(
         )
     }  # fmt: skip
     codes = {s.employee_code for s in submissions if s.problem is None}
+    # Locked here, in id order and before the inserts (as `clock.record_event` does), with
+    # the site and pay the recompute and the ledger would otherwise read again.
     staff = {
         row.code: row
         for row in session.execute(
-            select(Employee.id, Employee.code, Employee.site_id, Employee.active)
-            .where(Employee.code.in_(codes))
+            select(Employee.id, Employee.code, Employee.site_id, Employee.active,
+                   Employee.monthly_base_pay)
+            .where(Employee.code.in_(codes)).order_by(Employee.id).with_for_update()
         )
     }  # fmt: skip
+    locks.hold_employees(
+        session, {r.id: locks.Held(r.site_id, r.monthly_base_pay) for r in staff.values()}
+    )
     valid: list[_Valid] = []
     for index, submission in enumerate(submissions):
         device = by_hash.get(devices.hash_token(submission.token))
@@ -168,9 +175,9 @@ def _insert_new(session: Session, items: Sequence[_Valid], now: datetime) -> set
 def _recompute(session: Session, new: Sequence[_Valid]) -> dict[str, date | None]:
     """Re-match and re-classify the shifts the new events can touch; flag proxies (A-2…A-6).
 
-    A lone new event re-classifies only the shift it lands on, as `clock.record_event` does,
-    and its shift date comes back (event id → date); a batch re-classifies every shift of
-    its employees' dates ±1 day, as the file import does, and the dates are read back."""
+    A lone new event re-classifies only the shift it lands on, as `clock.record_event` does;
+    a batch re-classifies every shift of its employees' dates ±1 day, as the file import
+    does, and writes the results that changed. Each new event's shift date comes back."""
     by_site: dict[int, list[_Valid]] = defaultdict(list)
     for item in new:
         by_site[item.device.site_id].append(item)
@@ -180,7 +187,9 @@ def _recompute(session: Session, new: Sequence[_Valid]) -> dict[str, date | None
         day = results.local_date(item.at, settings[item.device.site_id])
         affected[item.employee_id] |= results.dates_around(day)
     lone = new[0].submission.event_id if len(new) == 1 else None
-    outcome = results.recompute(session, affected, only_shift_of=lone) if affected else None
+    ids = [item.submission.event_id for item in new]
+    outcome = results.recompute(session, affected, only_shift_of=lone, keep_rows=False,
+                                placed=ids) if affected else None  # fmt: skip
     for site_id, items in by_site.items():
         events = [
             results.to_domain(_Row(i.submission.event_id, i.employee_id, i.at, i.submission.kind,

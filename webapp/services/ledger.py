@@ -29,12 +29,13 @@ from attendance.settings import AttendanceSettings
 from webapp.models import Employee, MoneyLine
 from webapp.models.base import utcnow
 from webapp.services.bulk_copy import copy_rows, is_postgres
+from webapp.services.employee_locks import held_facts, lock_employees
 from webapp.services.rule_catalogue import Catalogue, load_catalogue
 
 CHUNK = 500
 RETURNING_LIMIT = 100  # up to this many inserts, SyncReport.inserted_ids lists their ids
 Signature = tuple[Any, ...]
-HELD_LOCKS = "ledger.locked_employees"  # session.info key: (transaction, employee ids locked)
+Stored = Any  # a money_line row: a MoneyLine, or a Core row of its columns
 
 
 @dataclass(frozen=True, order=True)
@@ -73,7 +74,7 @@ def _signature(values: Mapping[str, Any]) -> Signature:
     return tuple(values[k] for k in SIGNATURE)
 
 
-def _row_signature(row: MoneyLine) -> Signature:
+def _row_signature(row: Stored) -> Signature:
     return tuple(getattr(row, k) for k in SIGNATURE)
 
 
@@ -89,7 +90,7 @@ def _values(line: DomainLine, ref: SourceRef, origin_key: str, cat: Catalogue) -
     }  # fmt: skip
 
 
-def to_domain(row: MoneyLine, code: str | None = None) -> DomainLine:
+def to_domain(row: Stored, code: str | None = None) -> DomainLine:
     """A stored line as the pure payroll rules take it; `line_id` is the row id."""
     return DomainLine(
         str(row.id), code or str(row.employee_id), row.date, row.rule_id, row.rule_version,
@@ -98,35 +99,15 @@ def to_domain(row: MoneyLine, code: str | None = None) -> DomainLine:
     )  # fmt: skip
 
 
-def lock_employees(session: Session, employee_ids: Iterable[int]) -> None:
-    """Row-lock the employees (in id order) whose lines are about to change, so two
-    transactions syncing one source, or counting one ladder, take turns (PostgreSQL;
-    SQLite's BEGIN IMMEDIATE already serialises writers)."""
-    # Locks end with their transaction, or savepoint: a lock taken in the same one is held.
-    connection = session.connection()
-    current = connection.get_nested_transaction() or connection.get_transaction()
-    transaction, held = session.info.get(HELD_LOCKS, (None, set()))
-    if transaction is not current:
-        held = set()
-    ids = sorted(set(employee_ids) - held)
-    for start in range(0, len(ids), CHUNK):
-        session.execute(
-            select(Employee.id)
-            .where(Employee.id.in_(ids[start : start + CHUNK]))
-            .order_by(Employee.id)
-            .with_for_update()
-        ).all()
-    session.info[HELD_LOCKS] = (current, held | set(ids))
-
-
 def locked_periods(session: Session, employee_ids: Iterable[int]) -> dict[int, set[PayPeriod]]:
     """Locked pay periods per employee: global locks and locks of the employee's site (P-1)."""
     from webapp.services.payroll import locks_by_scope
 
     by_scope = locks_by_scope(session)
     ids = sorted(set(employee_ids))
-    sites: dict[int, int] = {}
-    for i in ids:  # employees the caller already holds need no query (the clock event path)
+    # Employees the caller already holds need no query (the clock event paths).
+    sites = {i: facts.site_id for i, facts in held_facts(session, ids).items()}
+    for i in ids:
         held = session.identity_map.get(identity_key(Employee, i))
         if held is not None:
             sites[i] = held.site_id
@@ -140,8 +121,9 @@ def locked_periods(session: Session, employee_ids: Iterable[int]) -> dict[int, s
     }
 
 
-def _current(session: Session, refs: Sequence[SourceRef]) -> dict[SourceRef, list[MoneyLine]]:
-    found: dict[SourceRef, list[MoneyLine]] = defaultdict(list)
+def _current(session: Session, refs: Sequence[SourceRef]) -> dict[SourceRef, list[Stored]]:
+    """The active lines of the sources, as plain rows: the sync only reads them."""
+    found: dict[SourceRef, list[Stored]] = defaultdict(list)
     by_type: dict[str, list[str]] = defaultdict(list)
     for ref in refs:
         by_type[ref.type].append(ref.id)
@@ -152,8 +134,8 @@ def _current(session: Session, refs: Sequence[SourceRef]) -> dict[SourceRef, lis
     for kind, ids in by_type.items():
         for start in range(0, len(ids), size):
             chunk = ids[start : start + size]
-            rows = session.scalars(
-                select(MoneyLine).where(
+            rows = session.execute(
+                select(*MoneyLine.__table__.columns).where(
                     MoneyLine.source_type == kind,
                     MoneyLine.source_id == any_(cast(chunk, ARRAY(String)))
                     if postgres
@@ -167,7 +149,7 @@ def _current(session: Session, refs: Sequence[SourceRef]) -> dict[SourceRef, lis
 
 
 def _wanted_for_key(
-    want: DomainLine | None, rows: list[MoneyLine], locked: set[PayPeriod]
+    want: DomainLine | None, rows: list[Stored], locked: set[PayPeriod]
 ) -> list[DomainLine]:
     """The lines that should exist in open periods for one origin key (P-1)."""
     locked_rows = [r for r in rows if _period(r) in locked]
@@ -190,13 +172,13 @@ def _wanted_for_key(
     return wanted
 
 
-def _period(row: MoneyLine) -> PayPeriod:
+def _period(row: Stored) -> PayPeriod:
     return PayPeriod.of(row.date)
 
 
 def _unchanged(
     batch: Mapping[SourceRef, Sequence[DomainLine]],
-    current: Mapping[SourceRef, list[MoneyLine]],
+    current: Mapping[SourceRef, list[Stored]],
     cat: Catalogue,
 ) -> bool:
     """True when every source's active lines already equal the wanted ones, key for key.
@@ -234,7 +216,7 @@ def sync_lines(
     replaced: dict[int, int] = {}  # superseded row id → index of its one replacement insert
     for ref in refs:
         desired = {line.line_id: line for line in batch[ref]}
-        by_key: dict[str, list[MoneyLine]] = defaultdict(list)
+        by_key: dict[str, list[Stored]] = defaultdict(list)
         for row in current.get(ref, []):
             by_key[row.origin_key].append(row)
         for key in sorted(set(desired) | set(by_key)):

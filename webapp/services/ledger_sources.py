@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
-from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -18,6 +17,7 @@ from attendance.model import MoneyLine as DomainLine
 from attendance.model import SourceKind
 from attendance.settings import AttendanceSettings
 from webapp.models import Employee
+from webapp.services.employee_locks import held_facts
 from webapp.services.ledger import (
     CHUNK,
     SourceRef,
@@ -35,7 +35,8 @@ def lines_from_attendance(
     """D-1, D-2, A-5 and S-5 lines of one stored ShiftAttendance result (§6, S-5)."""
     from attendance.deductions import shift_lines
     from webapp.models import Site
-    from webapp.services.attendance_results import settings_for, to_result
+    from webapp.services.attendance_results import settings_for
+    from webapp.services.shift_results import to_result
 
     employee = session.get(Employee, row.employee_id)
     assert employee is not None
@@ -51,7 +52,7 @@ def sync_attendance(
     """Keep the lines of recomputed ShiftAttendance rows current; `removed` = (employee id,
     date) results deleted because the shift is gone (their lines go too). Call it in the
     transaction of `attendance_results.recompute`."""
-    from webapp.services.attendance_results import to_result
+    from webapp.services.shift_results import to_result
 
     return sync_shift_results(session, [to_result(row) for row in rows], None, removed)
 
@@ -71,11 +72,12 @@ def sync_shift_results(
 
     cat = load_catalogue(session)
     ids = sorted({int(result.shift_events.shift.employee_code) for result in results})
-    people: dict[int, tuple[Decimal, int]] = {}
-    for start in range(0, len(ids), CHUNK):
+    people = {i: (f.monthly_base_pay, f.site_id) for i, f in held_facts(session, ids).items()}
+    missing = [i for i in ids if i not in people]  # the API batch read them with their locks
+    for start in range(0, len(missing), CHUNK):
         rows = session.execute(
             select(Employee.id, Employee.monthly_base_pay, Employee.site_id)
-            .where(Employee.id.in_(ids[start : start + CHUNK]))
+            .where(Employee.id.in_(missing[start : start + CHUNK]))
         )  # fmt: skip
         people.update({row.id: (row.monthly_base_pay, row.site_id) for row in rows})
     by_site: dict[int, AttendanceSettings] = {}
