@@ -11,6 +11,7 @@ from pathlib import Path
 from scheduler.benchmarks.curtois import Instance, read_instance, verify_checksums, write_roster
 from scheduler.benchmarks.curtois_check import evaluate
 from scheduler.benchmarks.curtois_engine import Outcome, solve_with_engine
+from scheduler.benchmarks.curtois_model import DedicatedSettings, size, solve_dedicated
 from scheduler.settings import SolverSettings
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -32,10 +33,15 @@ def best_known(folder: Path) -> dict[str, int]:
 
 
 def run(instance: Instance, args: argparse.Namespace) -> Outcome:
-    """Solve one instance with the chosen model."""
-    if args.model == "dedicated":
-        from scheduler.benchmarks.curtois_model import DedicatedSettings, solve_dedicated
+    """Solve one instance with the chosen model.
 
+    `auto`: the engine where its model is of a size CP-SAT handles (at most the dedicated
+    model's `rows_above` literals), the row-by-row search of the dedicated model above that.
+    """
+    model = args.model
+    if model == "auto":
+        model = "engine" if size(instance) <= DedicatedSettings().rows_above else "dedicated"
+    if model == "dedicated":
         settings = DedicatedSettings(
             args.time_limit, args.workers, args.seed, hint_share=args.hint_share
         )
@@ -70,7 +76,7 @@ def main() -> int:
     parser.add_argument("--time-limit", type=float, default=60.0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--model", choices=("engine", "dedicated"), default="dedicated")
+    parser.add_argument("--model", choices=("auto", "engine", "dedicated"), default="auto")
     parser.add_argument(
         "--hint-share", type=float, default=0.1, help="dedicated: time share of a row-built hint"
     )
