@@ -2,13 +2,17 @@
 
 Usage: DATABASE_URL=postgresql://postgres@127.0.0.1/bench .venv/bin/python bench/clock_api.py
        [--seconds 20] [--clients 16] [--workers 1] [--threads 16] [--connections 16]
-       [--agents 500] [--retries 0.05] [--cpu-events N]
+       [--agents 500] [--retries 0.05] [--warmup 2] [--rate R] [--cpu-events N]
 
 Drops and re-creates the schema of DATABASE_URL (a throw-away database), creates a site with
 `--agents` agents on a published roster for today, registers one device, starts gunicorn on
 127.0.0.1 and posts clock events from `--clients` keep-alive client threads for `--seconds`.
 A share `--retries` of the posts repeats an earlier event_id (a terminal retrying); at the end
 the stored count must equal the number of distinct ids. Target: ≥ 300 events/s, p99 < 100 ms.
+By default each client posts again as soon as it is answered (closed loop: the most the server
+takes, with latency at saturation). `--rate R` offers R posts per second spread over the
+clients (open loop, like R terminals posting once a second) and counts latency from each post's
+planned send time, so the target reads "at an offered 300/s, p99 below 100 ms".
 It also prints the CPU time per post of the gunicorn workers and of the PostgreSQL backends
 of DATABASE_URL's database (Linux /proc), which other work on the machine disturbs less.
 
@@ -33,6 +37,7 @@ import sys
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 from flask import Flask
@@ -151,6 +156,13 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
+def send_times(start: float, rate: float, client: int, clients: int) -> Iterator[float] | None:
+    """Client `client`'s share of a steady `rate` of posts from `start` (None: closed loop)."""
+    if not rate:
+        return None
+    return (start + (client + n * clients) / rate for n in itertools.count())
+
+
 class Load:
     """Client threads posting events; latencies in seconds, statuses counted."""
 
@@ -174,8 +186,13 @@ class Load:
         sent.append(pair)
         return pair
 
-    def run(self, until: float) -> None:
-        """One client: a keep-alive connection, reopened when the server closes it."""
+    def run(self, measure_from: float, until: float, schedule: Iterator[float] | None) -> None:
+        """One client: a keep-alive connection, reopened when the server closes it.
+
+        Closed loop (`schedule` None): the next post leaves when the last is answered.
+        Open loop: each post has a send time from `schedule`; latency counts from that time,
+        so a client held up by a slow answer charges the wait to the server (no coordinated
+        omission). Posts before `measure_from` warm the server up and are not timed."""
         sent: list[tuple[str, str]] = []
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
         latencies, statuses, ids = [], {}, set()
@@ -183,6 +200,11 @@ class Load:
             body, token = self.body(sent)
             headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
             began = time.perf_counter()
+            if schedule is not None:
+                began = next(schedule)
+                if began >= until:
+                    break
+                time.sleep(max(0.0, began - time.perf_counter()))
             try:
                 connection.request("POST", "/api/v1/clock-events", body, headers)
                 response = connection.getresponse()
@@ -191,9 +213,11 @@ class Load:
                 connection.close()
                 connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
                 continue
+            ids.add(json.loads(body)["event_id"])
+            if began < measure_from:
+                continue
             latencies.append(time.perf_counter() - began)
             statuses[response.status] = statuses.get(response.status, 0) + 1
-            ids.add(json.loads(body)["event_id"])
             if response.getheader("Connection", "").lower() == "close":
                 connection.close()
         with self.lock:
@@ -243,6 +267,14 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=16, help="gthread threads per worker")
     parser.add_argument("--connections", type=int, default=16,
                         help="gthread: connections one worker accepts")  # fmt: skip
+    parser.add_argument("--warmup", type=float, default=2,
+                        help="seconds of load before the timed ones (not counted)")  # fmt: skip
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=0,
+        help="open loop: offer this many posts per second (0: closed loop)",
+    )
     parser.add_argument("--cpu-events", type=int, default=0,
                         help="measure CPU per event in this process instead")  # fmt: skip
     options = parser.parse_args()
@@ -259,15 +291,21 @@ def main() -> None:
     server = start_gunicorn(port, options.workers, options.threads, options.connections)
     load = Load(port, tokens, options.agents, options.retries)
     try:
-        until = time.perf_counter() + options.seconds
-        threads = [threading.Thread(target=load.run, args=(until,)) for _ in range(options.clients)]
-        workers, postgres = cpu_seconds(children(server.pid)), cpu_seconds(postgres_pids(database))
-        began = time.perf_counter()
+        start = time.perf_counter() + 0.5
+        measure_from = start + options.warmup
+        until = measure_from + options.seconds
+        threads = [
+            threading.Thread(target=load.run, args=(
+                measure_from, until, send_times(start, options.rate, k, options.clients)))
+            for k in range(options.clients)
+        ]  # fmt: skip
         for thread in threads:
             thread.start()
+        time.sleep(max(0.0, measure_from - time.perf_counter()))  # CPU of the timed part only
+        workers, postgres = cpu_seconds(children(server.pid)), cpu_seconds(postgres_pids(database))
         for thread in threads:
             thread.join()
-        elapsed = time.perf_counter() - began
+        elapsed = time.perf_counter() - measure_from
         workers = cpu_seconds(children(server.pid)) - workers
         postgres = cpu_seconds(postgres_pids(database)) - postgres
     finally:
@@ -282,7 +320,8 @@ def main() -> None:
     print(f"{len(ordered):,} posts in {elapsed:.1f} s = {rate:,.0f} events/s; "
           f"p50 {p50:.1f} ms, p99 {p99:.1f} ms; statuses {load.statuses}; "
           f"gunicorn --workers {options.workers} --threads {options.threads} "
-          f"--worker-connections {options.connections}, {options.clients} clients")  # fmt: skip
+          f"--worker-connections {options.connections}, {options.clients} clients"
+          + (f", offered {options.rate:,.0f}/s (open loop)" if options.rate else ""))  # fmt: skip
     print(f"distinct event ids {len(load.ids):,}, stored {stored:,}; CPU per post: gunicorn "
           f"workers {workers * 1000 / len(ordered):.2f} ms, PostgreSQL backends "
           f"{postgres * 1000 / len(ordered):.2f} ms")  # fmt: skip
