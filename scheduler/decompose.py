@@ -29,11 +29,10 @@ from scheduler.settings import SolverSettings
 from scheduler.timeline import (
     DAY,
     Slots,
-    break_offset,
+    assignment_duty_slots,
     history_duty_slots,
     moment_at,
     requirements,
-    shift_interval,
 )
 
 Cells = dict[tuple[str, int], str | None]
@@ -228,16 +227,8 @@ def _on_duty(problem: p.Problem, roster: Sequence[p.Assignment], slots: Slots) -
         for slot in history_duty_slots(problem, agents[who], slots):
             add(agents[who], slot)
     for x in roster:
-        shift = problem.shift(x.shift)
-        start, end = shift_interval(shift, problem.horizon.index(x.date))
-        resting: range = range(0)
-        rule = problem.break_rule(x.shift)
-        if rule is not None and x.break_start is not None:
-            at = start + break_offset(shift, x.break_start)
-            resting = slots.touching((at, at + rule.minutes))
-        for slot in slots.inside((start, end)):
-            if slot not in resting:
-                add(agents[x.agent], slot)
+        for slot in assignment_duty_slots(problem, x, slots):
+            add(agents[x.agent], slot)
     return counts
 
 

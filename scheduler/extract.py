@@ -12,11 +12,10 @@ from scheduler.build import BuiltModel
 from scheduler.result import RestDay, Uncovered
 from scheduler.timeline import (
     Slots,
-    break_offset,
+    assignment_duty_slots,
     history_duty_slots,
     moment_at,
     requirements,
-    shift_interval,
 )
 
 
@@ -89,16 +88,8 @@ def uncovered(problem: p.Problem, roster: list[p.Assignment]) -> list[Uncovered]
         for slot in history_duty_slots(problem, agent, slots):
             on_duty[slot].append(agent.id)
     for x in roster:
-        shift = problem.shift(x.shift)
-        start, end = shift_interval(shift, problem.horizon.index(x.date))
-        resting: range = range(0)
-        rule = problem.break_rule(x.shift)
-        if rule is not None and x.break_start is not None:
-            at = start + break_offset(shift, x.break_start)
-            resting = slots.touching((at, at + rule.minutes))
-        for slot in slots.inside((start, end)):
-            if slot not in resting:
-                on_duty[slot].append(x.agent)
+        for slot in assignment_duty_slots(problem, x, slots):
+            on_duty[slot].append(x.agent)
     missing: dict[tuple[int, str | None], int] = {}
     for (slot, skill), required in need.items():
         have = sum(1 for a in on_duty[slot] if skill is None or skill in skills_of[a])

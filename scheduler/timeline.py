@@ -87,6 +87,19 @@ def history_duty_slots(problem: p.Problem, agent: p.Agent, slots: Slots) -> rang
     return slots.inside((0, minutes_between(problem.horizon, end)))
 
 
+def assignment_duty_slots(problem: p.Problem, x: p.Assignment, slots: Slots) -> list[int]:
+    """Slots the assignment is on duty in: its shift's slots minus those its break touches
+    (S-3: an agent on break does not count for coverage)."""
+    shift = problem.shift(x.shift)
+    start, end = shift_interval(shift, problem.horizon.index(x.date))
+    resting: range = range(0)
+    rule = problem.break_rule(x.shift)
+    if rule is not None and x.break_start is not None:
+        at = start + break_offset(shift, x.break_start)
+        resting = slots.touching((at, at + rule.minutes))
+    return [slot for slot in slots.inside((start, end)) if slot not in resting]
+
+
 def week_blocks(days: int) -> list[range]:
     """7-day blocks of day indexes from the horizon start (the last may be shorter)."""
     return [range(start, min(days, start + 7)) for start in range(0, days, 7)]
