@@ -21,11 +21,9 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
-from attendance.classify import ShiftResult
 from attendance.model import MoneyLine as DomainLine
 from attendance.model import SourceKind
 from attendance.payroll import PayPeriod, carry_over
-from attendance.settings import AttendanceSettings
 from webapp.models import Employee, MoneyLine
 from webapp.models.base import utcnow
 from webapp.services.bulk_copy import copy_rows, is_postgres
@@ -339,19 +337,6 @@ def sync_attendance(
     from webapp.services import ledger_sources
 
     return ledger_sources.sync_attendance(session, rows, removed)
-
-
-def sync_shift_results(
-    session: Session,
-    results: Sequence[ShiftResult],
-    settings: AttendanceSettings | None = None,
-    removed: Iterable[tuple[int, Any]] = (),
-) -> SyncReport:
-    """Lines of freshly classified shifts (codes are employee ids) without reading their rows
-    back; `settings` when all are of one site (§6). `removed` as for `sync_attendance`."""
-    from webapp.services import ledger_sources
-
-    return ledger_sources.sync_shift_results(session, results, settings, removed)
 
 
 def resync_attendance_from(session: Session, since: Any) -> SyncReport:

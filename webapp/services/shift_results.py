@@ -44,7 +44,7 @@ def store_results(
     """Classify the affected shifts; write the results that changed, drop those of dates
     without a shift, sync the lines of both (§6). Returns the affected shifts' rows unless
     `keep_rows` is False (an import or the API batch does not read them back)."""
-    from webapp.services import ledger  # D-1/D-2/A-5/S-5 lines follow the results (§6)
+    from webapp.services import ledger_sources  # D-1/D-2/A-5/S-5 lines follow the results (§6)
 
     wanted = {(i, d) for i, days in affected.items() for d in days}
     classified = [classify_shift(item, leaves, settings) for item in shifts
@@ -52,7 +52,7 @@ def store_results(
     if len(wanted) == 1 and classified:  # one new event: its shift's input changed
         stored = [_upsert_result(session, _key(classified[0].shift_events.shift),
                                  _values(classified[0]))]  # fmt: skip
-        ledger.sync_attendance(session, stored)
+        ledger_sources.sync_attendance(session, stored)
         return stored
     kept = {_key(result.shift_events.shift) for result in classified}
     before = {(row.employee_id, row.date): row for row in _stored(session, affected, wanted)}
@@ -62,7 +62,7 @@ def store_results(
     if changed or removed:
         store.upsert_results(session, [_row(result) for result in changed])
         _expire_results(session)
-        ledger.sync_shift_results(session, changed, settings, removed)
+        ledger_sources.sync_shift_results(session, changed, settings, removed)
     return _read_results(session, affected, kept) if keep_rows else []
 
 
