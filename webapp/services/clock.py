@@ -124,12 +124,9 @@ def flag_proxy_punching(
     """Store a pending flag per new suspected pair involving the given stored events (A-6)."""
     window = timedelta(seconds=window_seconds)
     settings = AttendanceSettings(proxy_window_seconds=window_seconds)
-    by_device: dict[str, list[DomainEvent]] = defaultdict(list)
-    for event in events:
-        if event.device:
-            by_device[event.device].append(event)
+    by_device = events_by_device(events)
     created: list[ProxyFlag] = []
-    around = _events_near(session, by_device, window)
+    around = events_near(session, by_device, window)
     for name, mine in by_device.items():
         nearby = around[name]
         pk = {r.event_id: r.id for r in nearby}
@@ -156,7 +153,16 @@ def flag_proxy_punching(
     return created
 
 
-def _events_near(
+def events_by_device(events: Sequence[DomainEvent]) -> dict[str, list[DomainEvent]]:
+    """The events that came from a device, per device (A-6 pairs are per device)."""
+    by_device: dict[str, list[DomainEvent]] = defaultdict(list)
+    for event in events:
+        if event.device:
+            by_device[event.device].append(event)
+    return by_device
+
+
+def events_near(
     session: Session, by_device: dict[str, list[DomainEvent]], window: timedelta
 ) -> dict[str, list[Row[Any]]]:
     """Stored events on each device within `window` of the given ones. Events spanning at

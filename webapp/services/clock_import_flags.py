@@ -15,6 +15,7 @@ from attendance.model import ClockEvent as DomainEvent
 from attendance.settings import AttendanceSettings
 from webapp.models import ClockEvent, ProxyFlag
 from webapp.services.attendance_results import CHUNK, to_domain
+from webapp.services.clock import events_by_device, events_near
 
 
 def stored_near(session: Session, events: Sequence[DomainEvent], window_seconds: int
@@ -22,22 +23,8 @@ def stored_near(session: Session, events: Sequence[DomainEvent], window_seconds:
     """Events already stored on the devices of `events` within the window of them (A-6).
 
     Read before the import stores its own, so a file of 10^6 rows is never read back."""
-    window = timedelta(seconds=window_seconds)
-    by_device: dict[str, list[DomainEvent]] = defaultdict(list)
-    for event in events:
-        if event.device:
-            by_device[event.device].append(event)
-    found: list[DomainEvent] = []
-    for name, mine in by_device.items():
-        rows = session.execute(
-            select(ClockEvent.event_id, ClockEvent.employee_id, ClockEvent.at, ClockEvent.kind,
-                   ClockEvent.device, ClockEvent.source)
-            .where(ClockEvent.device == name, ClockEvent.voided.is_(False),
-                   ClockEvent.at >= min(e.at for e in mine) - window,
-                   ClockEvent.at <= max(e.at for e in mine) + window)
-        )  # fmt: skip
-        found += map(to_domain, rows)
-    return found
+    near = events_near(session, events_by_device(events), timedelta(seconds=window_seconds))
+    return [to_domain(row) for rows in near.values() for row in rows]
 
 
 def flag_new_pairs(
