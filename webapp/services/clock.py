@@ -53,13 +53,17 @@ def check_event(event_id: str, kind: str, at: datetime) -> None:
         raise ServiceError("timestamp: must not be in the future (A-1)", "timestamp", "A-1")
 
 
+def id_taken(event_id: str) -> ServiceError:
+    """The refusal of an event_id stored already with other content (A-1; the API's 409)."""
+    return ServiceError(
+        f"event_id: {event_id} is already stored for a different event (A-1)", "event_id", "A-1"
+    )
+
+
 def _replay(row: ClockEvent, employee: Employee, kind: str, at: datetime | None) -> ClockEvent:
     """A retry answers with the stored event; `at` None: the server stamped the time."""
     if (row.employee_id, row.kind) != (employee.id, kind) or at not in (None, row.at):
-        raise ServiceError(
-            f"event_id: {row.event_id} is already stored for a different event (A-1)",
-            "event_id", "A-1",
-        )  # fmt: skip
+        raise id_taken(row.event_id)
     return row
 
 

@@ -243,8 +243,4 @@ def _answer(item: _Valid, stored: StoredEvent, created: bool) -> Answer:
         return Answer(201, stored)
     same = (stored.employee_code, stored.kind, stored.at) == (
         item.submission.employee_code, item.submission.kind, item.at)  # fmt: skip
-    if not same:
-        return Answer(409, error=ServiceError(
-            f"event_id: {stored.event_id} is already stored for a different event (A-1)",
-            "event_id", "A-1"))  # fmt: skip
-    return Answer(200, stored)
+    return Answer(200, stored) if same else Answer(409, error=clock.id_taken(stored.event_id))
