@@ -24,7 +24,7 @@ from webapp.models import ClockEvent, ClockPin, Device, Employee, ProxyFlag
 from webapp.models.attendance import CLOCK_KINDS
 from webapp.models.base import utcnow
 from webapp.services import attendance_results as results
-from webapp.services import ledger
+from webapp.services.employee_locks import lock_employees
 from webapp.services.errors import Forbidden, ServiceError
 from webapp.services.roster import PublishedShift, published_assignments
 
@@ -91,7 +91,7 @@ def record_event(
     # One writer per employee at a time (PostgreSQL; SQLite serialises writers anyway). Taken
     # before the insert: its foreign key share-locks the employee, so two inserts that then
     # both asked for the lock would deadlock.
-    ledger.lock_employees(session, [employee.id])  # the ledger sync below needs it anyway
+    lock_employees(session, [employee.id])  # the ledger sync below needs it anyway
     row = _insert_once(session, {
         "event_id": event_id, "employee_id": employee.id, "at": at, "kind": kind,
         "source": source, "device": device.name if device else None,

@@ -23,8 +23,9 @@ from attendance.model import MoneyLine as DomainLine
 from webapp.models import Employee, Incident
 from webapp.permissions import manages_team, may_decide_for
 from webapp.services import audit
+from webapp.services.employee_locks import lock_employees
 from webapp.services.errors import Forbidden, NotFound, ServiceError
-from webapp.services.ledger import SourceRef, lock_employees, sync_lines
+from webapp.services.ledger import SourceRef, sync_lines
 from webapp.services.rule_catalogue import Catalogue, load_catalogue
 
 INCIDENT_FIELDS = ("key", "employee_id", "date", "rule_id", "amount", "note")
