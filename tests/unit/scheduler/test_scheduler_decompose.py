@@ -34,7 +34,7 @@ def test_skill_windows_are_shared_by_qualified_agents() -> None:
             assert all(s == 0 for s, t in zip(share, shares.teams, strict=True) if not t[0].skills)
 
 
-def test_large_problems_start_from_a_covered_part_by_part_roster(
+def test_S2_large_problems_start_from_a_covered_part_by_part_roster(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # 42 agents x 7 days (six teams, two parts) stands for the large sizes; the checker,
@@ -55,6 +55,6 @@ def test_large_problems_start_from_a_covered_part_by_part_roster(
     assert steps[0].shortfall == 0
 
 
-def test_small_problems_are_not_split() -> None:
+def test_only_many_teams_over_weeks_are_split() -> None:
     assert not decompose.worth_splitting(io.parse_problem(scale_problem_data(42, 28)))
     assert decompose.worth_splitting(io.parse_problem(scale_problem_data(210, 28)))
