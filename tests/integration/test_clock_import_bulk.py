@@ -112,6 +112,28 @@ def test_A2_bulk_import_equals_recording_each_event_then_each_shift_alone(
     assert half_day == [Decimal("-167.82")]  # 7300 / 21.75 / 2, pay read per employee
 
 
+@pytest.mark.parametrize("copy_from", [1, store.COPY_FROM])  # PostgreSQL: COPY, executemany
+def test_A2_a_second_import_rewrites_the_changed_results_as_recording_does(
+    session, people, clock_at, monkeypatch, copy_from
+):
+    """The clock-outs come in a later file: the results the first file stored change, and
+    the bulk path replaces them (delete and COPY) without leaving the old ones."""
+    monkeypatch.setattr(store, "COPY_FROM", copy_from)
+    (imported, recorded), _ = people
+    rows = _rows(imported, "split")
+    clock_import.import_clock_file(session, _file(*(r for r in rows if r[3] != "out")))
+    first = _results(session, imported)
+    report = clock_import.import_clock_file(session, _file(*rows))
+    assert (report.created, report.already_stored) == (3, len(rows) - 3)
+    assert _results(session, imported) != first
+    for at, kind in EVENTS:
+        clock_at(recorded, at, kind)
+    for day in sorted(set().union(*(results.dates_around(date.fromisoformat(at[:10]))
+                                    for at, _ in EVENTS))):  # fmt: skip
+        results.recompute(session, {recorded.id: {day}})  # the no-show, as the import does
+    assert _everything(session, imported) == _everything(session, recorded)
+
+
 def test_A2_recomputing_each_imported_shift_alone_changes_nothing(session, people):
     imported = people[0][0]
     clock_import.import_clock_file(session, _file(*_rows(imported, "solo")))

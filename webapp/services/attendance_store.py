@@ -6,11 +6,12 @@ databases with one executemany per batch. `attendance_results` decides what to w
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import insert, text, update
+from sqlalchemy import delete, insert, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -28,7 +29,7 @@ from webapp.services.bulk_copy import (
 )
 
 BATCH = 5000
-COPY_FROM = 1000  # results; fewer go through executemany
+COPY_FROM = 1000  # results; fewer go through one upsert per row (the API batch)
 EVENT_COLUMNS = ("event_id", "employee_id", "at", "kind", "source", "device", "shift_date",
                  "unscheduled", "recorded_at", "voided")  # fmt: skip
 RESULT_COLUMNS = ("employee_id", "date", "shift_code", "start", "end", "is_night", "clock_in",
@@ -73,15 +74,24 @@ def _event_lines(events: Iterable[DomainEvent], placement: Mapping[str, date | N
         device = NULL if e.device is None else e.device.translate(COPY_ESCAPES)
         yield (
             f"{e.event_id.translate(COPY_ESCAPES)}\t{e.employee_code}\t{utc_text(e.at)}"
-            f"\t{e.kind.value}\t{e.source.value}\t{device}"
+            f"\t{e.kind}\t{e.source}\t{device}"  # StrEnum: formats as its value
             f"\t{NULL if day is None else day.isoformat()}\t{'t' if day is None else 'f'}"
             f"\t{recorded}\tf\n"
         )
 
 
-def upsert_results(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
-    """Insert or overwrite many (employee, date) results (rows keyed by RESULT_COLUMNS)."""
+def write_results(session: Session, rows: Sequence[Mapping[str, Any]],
+                  replaced: Sequence[int]) -> None:  # fmt: skip
+    """Write many (employee, date) results (rows keyed by RESULT_COLUMNS); `replaced` are the
+    ids of the stored rows among them. The caller read the stored rows under the employees'
+    locks (employee_locks), so no other writer adds a result for them before commit."""
     if not rows:
+        return
+    if is_postgres(session) and len(rows) >= COPY_FROM:
+        # Delete and COPY: an upsert costs a statement per row, or a scratch table and a
+        # second pass over every row; an import writes half a million (issue 5, item 8).
+        delete_results(session, replaced)
+        copy_lines(session, "shift_attendance", RESULT_COLUMNS, _result_lines(rows))
         return
     table = ShiftAttendance.__table__
     upsert = (pg_insert if is_postgres(session) else sqlite_insert)(table)
@@ -89,26 +99,39 @@ def upsert_results(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
     upsert = upsert.on_conflict_do_update(
         index_elements=["employee_id", "date"], set_={n: upsert.excluded[n] for n in names}
     )
-    if not is_postgres(session) or len(rows) < COPY_FROM:
-        for batch in _batches(iter(rows)):
-            session.execute(upsert, batch)
-        return
-    # COPY into a scratch table, then one INSERT … ON CONFLICT: safe against a concurrent
-    # writer of the same shift, and far cheaper than a statement (or bound value) per row.
-    # Below COPY_FROM rows (an API batch) creating the table would cost more than it saves.
-    columns = ", ".join(f'"{n}"' for n in RESULT_COLUMNS)
-    session.execute(text(
-        f"CREATE TEMP TABLE IF NOT EXISTS shift_attendance_in ON COMMIT DROP AS "
-        f"SELECT {columns} FROM shift_attendance WITH NO DATA"
-    ))  # fmt: skip
-    lines = ("\t".join([copy_text(row[n]) for n in RESULT_COLUMNS]) + "\n" for row in rows)
-    copy_lines(session, "shift_attendance_in", RESULT_COLUMNS, lines)
-    updates = ", ".join(f'"{n}" = EXCLUDED."{n}"' for n in names)
-    session.execute(text(
-        f"INSERT INTO shift_attendance ({columns}) SELECT {columns} FROM shift_attendance_in "
-        f"ON CONFLICT (employee_id, date) DO UPDATE SET {updates}"
-    ))  # fmt: skip
-    session.execute(text("TRUNCATE shift_attendance_in"))
+    for batch in _batches(iter(rows)):
+        session.execute(upsert, batch)
+
+
+def delete_results(session: Session, ids: Sequence[int]) -> None:
+    """Delete stored results by id."""
+    for start in range(0, len(ids), BATCH):
+        session.execute(
+            delete(ShiftAttendance).where(ShiftAttendance.id.in_(ids[start : start + BATCH]))
+        )
+
+
+def _result_lines(rows: Iterable[Mapping[str, Any]]) -> Iterator[str]:
+    """RESULT_COLUMNS of each row as a COPY text line; the few shift instants, shared by
+    thousands of rows, are formatted once."""
+    instants: dict[datetime, str] = {}
+
+    def instant(at: datetime | None) -> str:
+        if at is None:
+            return NULL
+        text = instants.get(at)
+        if text is None:
+            text = instants[at] = utc_text(at)
+        return text
+
+    for r in rows:
+        findings = json.dumps(r["findings"]).translate(COPY_ESCAPES)
+        yield (
+            f"{r['employee_id']}\t{r['date'].isoformat()}\t{r['shift_code'].translate(COPY_ESCAPES)}"
+            f"\t{instant(r['start'])}\t{instant(r['end'])}\t{'t' if r['is_night'] else 'f'}"
+            f"\t{copy_text(r['clock_in'])}\t{copy_text(r['clock_out'])}"
+            f"\t{r['absence_half_days']}\t{findings}\t{instant(r['computed_at'])}\n"
+        )
 
 
 def _batches(rows: Iterator[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:

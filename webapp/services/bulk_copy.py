@@ -4,8 +4,9 @@ where a statement (or an ORM object) per row takes ten times as long."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, datetime
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Table, TypeDecorator
@@ -44,34 +45,54 @@ def copy_rows(session: Session, table: Table, rows: Iterable[Mapping[str, Any]],
     """COPY rows (dicts with every one of `columns`) into a table, each value converted as
     its column type binds it (Money as cents, UTCDateTime as naive UTC)."""
     dialect = session.get_bind().dialect
-    types = [table.c[name].type for name in columns]
-    binders = [t.process_bind_param if isinstance(t, TypeDecorator) else None for t in types]
+
+    def converter(column_type: Any) -> Callable[[Any], str]:
+        if not isinstance(column_type, TypeDecorator):
+            return copy_text
+        bind = column_type.process_bind_param
+        return lambda value: copy_text(bind(value, dialect))
+
+    pairs = [(name, converter(table.c[name].type)) for name in columns]
 
     def line(row: Mapping[str, Any]) -> str:
-        values = (
-            row[name] if bind is None else bind(row[name], dialect)
-            for name, bind in zip(columns, binders, strict=True)
-        )
-        return "\t".join(map(copy_text, values)) + "\n"
+        return "\t".join([convert(row[name]) for name, convert in pairs]) + "\n"
 
     copy_lines(session, table.name, columns, map(line, rows))
 
 
 def utc_text(at: datetime) -> str:
-    """An instant as UTCDateTime stores it: naive UTC."""
-    return at.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
+    """An aware instant as UTCDateTime stores it: naive UTC (the "+00:00" cut off the text,
+    a third cheaper than building a naive datetime; a million per import)."""
+    return at.astimezone(UTC).isoformat(" ")[:-6]
+
+
+def _datetime_text(value: datetime) -> str:
+    return utc_text(value) if value.tzinfo else value.isoformat(" ")
+
+
+def _json_text(value: Any) -> str:
+    return json.dumps(value).translate(COPY_ESCAPES)
+
+
+# By exact type: one dict look-up per value instead of a chain of isinstance tests.
+_TEXT_BY_TYPE: dict[type, Callable[[Any], str]] = {
+    type(None): lambda _: NULL, bool: lambda value: "t" if value else "f",
+    str: lambda value: value.translate(COPY_ESCAPES), int: str, Decimal: str,
+    date: date.isoformat, datetime: _datetime_text, list: _json_text, dict: _json_text,
+}  # fmt: skip
 
 
 def copy_text(value: Any) -> str:
     """One value in COPY text format."""
-    if value is None:
-        return NULL
-    if isinstance(value, bool):
+    text = _TEXT_BY_TYPE.get(type(value))
+    if text is not None:
+        return text(value)
+    if isinstance(value, bool):  # subclasses: a StrEnum is a str, an IntEnum an int
         return "t" if value else "f"
     if isinstance(value, str):
         return value.translate(COPY_ESCAPES)
     if isinstance(value, datetime):
-        return utc_text(value) if value.tzinfo else value.isoformat(" ")
+        return _datetime_text(value)
     if isinstance(value, list | dict):
-        return json.dumps(value).translate(COPY_ESCAPES)
+        return _json_text(value)
     return str(value)  # int, Decimal, date

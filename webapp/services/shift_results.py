@@ -13,7 +13,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -25,6 +25,7 @@ from attendance.settings import AttendanceSettings
 from webapp.models import ShiftAttendance
 from webapp.models.base import utcnow
 from webapp.services import attendance_store as store
+from webapp.services.employee_locks import lock_employees
 
 CHUNK = 500  # employees or rows per statement: SQLite binds at most 32,766 values
 Key = tuple[int, date]
@@ -47,22 +48,27 @@ def store_results(
     from webapp.services import ledger_sources  # D-1/D-2/A-5/S-5 lines follow the results (§6)
 
     wanted = {(i, d) for i, days in affected.items() for d in days}
-    classified = [classify_shift(item, leaves, settings) for item in shifts
-                  if _key(item.shift) in wanted]  # fmt: skip
+    classified = {key: classify_shift(item, leaves, settings) for item in shifts
+                  if (key := _key(item.shift)) in wanted}  # fmt: skip
     if len(wanted) == 1 and classified:  # one new event: its shift's input changed
-        stored = [_upsert_result(session, _key(classified[0].shift_events.shift),
-                                 _values(classified[0]))]  # fmt: skip
+        [(key, result)] = classified.items()
+        stored = [_upsert_result(session, key, _values(result, utcnow()))]
         ledger_sources.sync_attendance(session, stored)
         return stored
-    kept = {_key(result.shift_events.shift) for result in classified}
+    lock_employees(session, affected)  # the stored rows read next stay as read until commit
+    kept = classified.keys()
     before = {(row.employee_id, row.date): row for row in _stored(session, affected, wanted)}
     removed = [key for key in before if key not in kept]
-    _delete(session, [before[key].id for key in removed])
-    changed = [r for r in classified if _differs(before.get(_key(r.shift_events.shift)), r)]
+    store.delete_results(session, [before[key].id for key in removed])
+    now = utcnow()
+    changed = {k: r for k, r in classified.items() if _differs(before.get(k), r, now)}
     if changed or removed:
-        store.upsert_results(session, [_row(result) for result in changed])
+        replaced = [row.id for key in changed if (row := before.get(key))]
+        rows = [{"employee_id": key[0], "date": key[1], **_values(result, now)}
+                for key, result in changed.items()]  # fmt: skip
+        store.write_results(session, rows, replaced)
         _expire_results(session)
-        ledger_sources.sync_shift_results(session, changed, settings, removed)
+        ledger_sources.sync_shift_results(session, list(changed.values()), settings, removed)
     return _read_results(session, affected, kept) if keep_rows else []
 
 
@@ -89,25 +95,12 @@ def _stored(session: Session, affected: Mapping[int, Collection[date]],
     return found
 
 
-def _differs(row: Any, result: ShiftResult) -> bool:
+def _differs(row: Any, result: ShiftResult, now: datetime) -> bool:
     """True unless the stored row already holds exactly this classification."""
     if row is None:
         return True
-    values = _values(result)
+    values = _values(result, now)
     return any(getattr(row, name) != values[name] for name in VALUES)
-
-
-def _delete(session: Session, ids: Sequence[int]) -> None:
-    """Delete the results of dates that no longer have a shift."""
-    for start in range(0, len(ids), CHUNK):
-        session.execute(
-            delete(ShiftAttendance).where(ShiftAttendance.id.in_(ids[start : start + CHUNK]))
-        )
-
-
-def _row(result: ShiftResult) -> dict[str, Any]:
-    employee_id, day = _key(result.shift_events.shift)
-    return {"employee_id": employee_id, "date": day, **_values(result)}
 
 
 def _expire_results(session: Session) -> None:
@@ -142,13 +135,13 @@ def _upsert_result(session: Session, key: Key, values: dict[str, Any]) -> ShiftA
     return session.scalars(statement, execution_options={"populate_existing": True}).one()
 
 
-def _values(result: ShiftResult) -> dict[str, Any]:
+def _values(result: ShiftResult, now: datetime) -> dict[str, Any]:
     shift = result.shift_events.shift
     return {
         "shift_code": shift.shift_code, "start": shift.start, "end": shift.end,
         "is_night": shift.is_night, "clock_in": result.clock_in, "clock_out": result.clock_out,
         "absence_half_days": int(result.absence_days * 2),
-        "findings": [finding_to_json(f) for f in result.findings], "computed_at": utcnow(),
+        "findings": [finding_to_json(f) for f in result.findings], "computed_at": now,
     }  # fmt: skip
 
 
