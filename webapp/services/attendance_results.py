@@ -125,7 +125,7 @@ def _shifts(session: Session, site_id: int, ids: Collection[int], first: date, l
         if key not in spans:  # thousands of cells share a few (date, shift type) instants
             spans[key] = _span(day, cell, zone)
         shifts.append(ScheduledShift(str(employee_id), day, *spans[key]))
-    return sorted(shifts, key=lambda shift: (shift.start, int(shift.employee_code)))
+    return shifts  # in no particular order: match_events orders them
 
 
 def _span(day: date, cell: Any, zone: ZoneInfo) -> tuple[Any, ...]:
