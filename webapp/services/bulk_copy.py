@@ -41,9 +41,10 @@ def copy_lines(session: Session, table: str, columns: Sequence[str], lines: Iter
 
 
 def copy_rows(session: Session, table: Table, rows: Iterable[Mapping[str, Any]],
-              columns: Sequence[str]) -> None:  # fmt: skip
+              columns: Sequence[str], fixed: Mapping[str, Any] | None = None) -> None:  # fmt: skip
     """COPY rows (dicts with every one of `columns`) into a table, each value converted as
-    its column type binds it (Money as cents, UTCDateTime as naive UTC)."""
+    its column type binds it (Money as cents, UTCDateTime as naive UTC); `fixed` holds the
+    values shared by every row, converted once."""
     dialect = session.get_bind().dialect
 
     def converter(column_type: Any) -> Callable[[Any], str]:
@@ -52,12 +53,15 @@ def copy_rows(session: Session, table: Table, rows: Iterable[Mapping[str, Any]],
         bind = column_type.process_bind_param
         return lambda value: copy_text(bind(value, dialect))
 
-    pairs = [(name, converter(table.c[name].type)) for name in columns]
+    shared = dict(fixed or {})
+    pairs = [(name, converter(table.c[name].type)) for name in columns if name not in shared]
+    tail = "".join(f"\t{converter(table.c[n].type)(v)}" for n, v in shared.items()) + "\n"
 
     def line(row: Mapping[str, Any]) -> str:
-        return "\t".join([convert(row[name]) for name, convert in pairs]) + "\n"
+        return "\t".join([convert(row[name]) for name, convert in pairs]) + tail
 
-    copy_lines(session, table.name, columns, map(line, rows))
+    names = [name for name, _ in pairs] + list(shared)
+    copy_lines(session, table.name, names, map(line, rows))
 
 
 def utc_text(at: datetime) -> str:
