@@ -51,13 +51,12 @@ def _distance(event: ClockEvent, shift: ScheduledShift) -> timedelta:
 
 
 def _best_shift(
-    event: ClockEvent, candidates: Sequence[ScheduledShift], settings: AttendanceSettings
+    event: ClockEvent, candidates: Sequence[ScheduledShift], before: timedelta, after: timedelta
 ) -> ScheduledShift | None:
-    before = timedelta(minutes=settings.match_before_minutes)
-    after = timedelta(minutes=settings.match_after_minutes)
+    """The shift whose window (start - before … end + after) holds the event, nearest first."""
     inside = [s for s in candidates if s.start - before <= event.at <= s.end + after]
-    if not inside:
-        return None
+    if len(inside) < 2:  # the usual case: one shift, or none, near an event
+        return inside[0] if inside else None
     # Nearest shift wins; on a tie a clock-out closes the earlier shift, anything else opens
     # the later one (back-to-back shifts share their boundary instant).
     later_first = event.kind is not ClockKind.OUT
@@ -90,7 +89,7 @@ def match_events(
         if mine:  # only shifts starting near the event can hold it: an import brings months
             low = bisect_left(starts[code], event.at - after - longest[code])
             mine = mine[low : bisect_right(starts[code], event.at + before)]
-        best = _best_shift(event, mine, settings)
+        best = _best_shift(event, mine, before, after)
         if best is None:
             unscheduled.append(event)
         else:
