@@ -80,8 +80,8 @@ def _normalise(instance: object, fields: tuple[str, ...], rule: str) -> None:
     # Subtracting two datetimes that share one ZoneInfo ignores DST; UTC avoids that trap.
     for name in fields:
         value = getattr(instance, name)
-        if value is not None and (utc := to_utc(value, name, rule)) is not value:
-            object.__setattr__(instance, name, utc)
+        if value is not None and value.tzinfo is not UTC:  # UTC already: nothing to do
+            object.__setattr__(instance, name, to_utc(value, name, rule))
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ those in step (issue 5 item 6). A result whose values are unchanged keeps its ro
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
@@ -48,8 +49,11 @@ def store_results(
     from webapp.services import ledger_sources  # D-1/D-2/A-5/S-5 lines follow the results (§6)
 
     wanted = {(i, d) for i, days in affected.items() for d in days}
-    classified = {key: classify_shift(item, leaves, settings) for item in shifts
-                  if (key := _key(item.shift)) in wanted}  # fmt: skip
+    own_leaves: dict[str, list[LeaveRequest]] = defaultdict(list)
+    for leave in leaves:  # each shift sees its employee's leave, not the whole chunk's
+        own_leaves[leave.employee_code].append(leave)
+    classified = {key: classify_shift(item, own_leaves.get(item.shift.employee_code, ()), settings)
+                  for item in shifts if (key := _key(item.shift)) in wanted}  # fmt: skip
     if len(wanted) == 1 and classified:  # one new event: its shift's input changed
         [(key, result)] = classified.items()
         stored = [_upsert_result(session, key, _values(result, utcnow()))]
