@@ -17,28 +17,28 @@ from webapp.services.roster import utc_span
 
 
 def publish_shift_covering_now(app: Flask, code: str) -> date:
-    """Publish, for the demo agent, the shift of the site that is going on now; its date."""
+    """Publish, for the demo agent, a shift that began an hour or two ago and runs four more;
+    its date. A shift type of its own: at some hours of the day (07:00–08:00 in Shanghai) no
+    seeded shift is under way with half an hour to spare, and the journey must not depend on
+    the time it runs."""
     with app.app_context():
         agent = db.session.scalar(select(Employee).where(Employee.code == code))
         assert agent is not None
         zone = attendance_results.settings_for(agent.site).zone
-        now = utcnow()
-        today = now.astimezone(zone).date()
-        options = [
-            (day, shift)
-            for day in (today, today - timedelta(days=1))
-            for shift in db.session.scalars(
-                select(ShiftType).where(ShiftType.site_id == agent.site_id))
-            if utc_span(day, shift, zone)[0] + timedelta(minutes=30) <= now
-            < utc_span(day, shift, zone)[1] - timedelta(minutes=30)
-        ]  # fmt: skip
-        day, shift = options[0]
+        local_now = utcnow().astimezone(zone)
+        begins = (local_now - timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)
+        ends = begins + timedelta(hours=6)
+        shift = ShiftType(site_id=agent.site_id, code="E2E", name_zh="测试班", name_en="Test",
+                          start=begins.time(), end=ends.time())  # fmt: skip
+        day = begins.date()
         roster = Roster(site_id=agent.site_id, first_date=day, days=1, status="published",
                         published_at=datetime.now().astimezone())  # fmt: skip
-        db.session.add(roster)
+        db.session.add_all([shift, roster])
         db.session.add(RosterAssignment(roster=roster, employee_id=agent.id, date=day,
-                                        kind="shift", shift_type_id=shift.id))  # fmt: skip
+                                        kind="shift", shift_type=shift))  # fmt: skip
         db.session.commit()
+        start, end = utc_span(day, shift, zone)
+        assert start < utcnow() < end - timedelta(hours=4)
         return day
 
 
