@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -35,10 +36,13 @@ def test_director_generates_edits_publishes_and_the_agent_downloads_the_ics(
     page.locator("#cell-date").select_option(date)
     page.locator("#cell-value").select_option("rest")
     page.locator("#cell-save").click()
+    # The page after the edit, not the one before it (its violations may already list R-).
+    edited = a01_row.locator(f'td[data-date="{date}"]')
+    expect(edited).to_have_class(re.compile(r"\bcell-rest\b"), timeout=30_000)
     expect(page.locator("#violations .violations li").first).to_contain_text("R-")
     page.get_by_label("Publish despite the violations listed").check()
     page.locator("#publish").click()
-    expect(page.locator("#roster-status")).to_have_text("published")
+    expect(page.locator("#roster-status")).to_have_text("published", timeout=30_000)
 
     page.get_by_role("button", name="Sign out").click()
     sign_in_as(page, "a02")
