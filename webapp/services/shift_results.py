@@ -10,11 +10,11 @@ those in step (issue 5 item 6). A result whose values are unchanged keeps its ro
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -65,14 +65,15 @@ def store_results(
     removed = [key for key in before if key not in kept]
     store.delete_results(session, [before[key].id for key in removed])
     now = utcnow()
-    changed = {k: r for k, r in classified.items() if _differs(before.get(k), r, now)}
+    values = {key: _values(result, now) for key, result in classified.items()}
+    changed = [key for key in classified if _differs(before.get(key), values[key])]
     if changed or removed:
         replaced = [row.id for key in changed if (row := before.get(key))]
-        rows = [{"employee_id": key[0], "date": key[1], **_values(result, now)}
-                for key, result in changed.items()]  # fmt: skip
+        rows = [{"employee_id": key[0], "date": key[1], **values[key]} for key in changed]
         store.write_results(session, rows, replaced)
         _expire_results(session)
-        ledger_sources.sync_shift_results(session, list(changed.values()), settings, removed)
+        ledger_sources.sync_shift_results(session, [classified[k] for k in changed], settings,
+                                          removed)  # fmt: skip
     return _read_results(session, affected, kept) if keep_rows else []
 
 
@@ -83,28 +84,27 @@ def _key(shift: ScheduledShift) -> Key:
 def _stored(session: Session, affected: Mapping[int, Collection[date]],
             keys: Collection[Key]) -> list[Any]:  # fmt: skip
     """Id and values of the stored results among `keys`, in one read per CHUNK employees."""
-    if not keys:
-        return []
-    ids = sorted(affected)
-    first, last = min(d for _, d in keys), max(d for _, d in keys)
     columns = [ShiftAttendance.employee_id, ShiftAttendance.date, ShiftAttendance.id,
                *(getattr(ShiftAttendance, name) for name in VALUES)]  # fmt: skip
-    found = []
+    return [row for where in _among(affected, keys) for row in session.execute(
+        select(*columns).where(where)) if (row.employee_id, row.date) in keys]  # fmt: skip
+
+
+def _among(affected: Mapping[int, Collection[date]], keys: Collection[Key]
+           ) -> Iterator[ColumnElement[bool]]:  # fmt: skip
+    """Conditions that select a superset of the results among `keys`, CHUNK employees each."""
+    if not keys:
+        return
+    ids = sorted(affected)
+    first, last = min(d for _, d in keys), max(d for _, d in keys)
     for start in range(0, len(ids), CHUNK):
-        query = select(*columns).where(
-            ShiftAttendance.employee_id.in_(ids[start : start + CHUNK]),
-            ShiftAttendance.date >= first, ShiftAttendance.date <= last,
-        )  # fmt: skip
-        found += [r for r in session.execute(query) if (r.employee_id, r.date) in keys]
-    return found
+        yield and_(ShiftAttendance.employee_id.in_(ids[start : start + CHUNK]),
+                   ShiftAttendance.date >= first, ShiftAttendance.date <= last)  # fmt: skip
 
 
-def _differs(row: Any, result: ShiftResult, now: datetime) -> bool:
-    """True unless the stored row already holds exactly this classification."""
-    if row is None:
-        return True
-    values = _values(result, now)
-    return any(getattr(row, name) != values[name] for name in VALUES)
+def _differs(row: Any, values: Mapping[str, Any]) -> bool:
+    """True unless the stored row already holds exactly these classified values."""
+    return row is None or any(getattr(row, name) != values[name] for name in VALUES)
 
 
 def _expire_results(session: Session) -> None:
@@ -117,13 +117,9 @@ def _expire_results(session: Session) -> None:
 def _read_results(session: Session, affected: Mapping[int, Collection[date]],
                   keys: Collection[Key]) -> list[ShiftAttendance]:  # fmt: skip
     """The affected results as session rows, for callers of `recompute` that use them."""
-    ids = [row.id for row in _stored(session, affected, keys)]
-    rows: list[ShiftAttendance] = []
-    for start in range(0, len(ids), CHUNK):
-        rows += session.scalars(
-            select(ShiftAttendance).where(ShiftAttendance.id.in_(ids[start : start + CHUNK]))
-        ).all()
-    return rows
+    return [row for where in _among(affected, keys)
+            for row in session.scalars(select(ShiftAttendance).where(where))
+            if (row.employee_id, row.date) in keys]  # fmt: skip
 
 
 def _upsert_result(session: Session, key: Key, values: dict[str, Any]) -> ShiftAttendance:
