@@ -42,7 +42,7 @@ def copy_lines(session: Session, table: str, columns: Sequence[str], lines: Iter
 
 def copy_rows(session: Session, table: Table, rows: Iterable[Mapping[str, Any]],
               columns: Sequence[str], fixed: Mapping[str, Any] | None = None) -> None:  # fmt: skip
-    """COPY rows (dicts with every one of `columns`) into a table, each value converted as
+    """COPY rows (dicts with each of `columns` not in `fixed`) into a table, each value converted as
     its column type binds it (Money as cents, UTCDateTime as naive UTC); `fixed` holds the
     values shared by every row, converted once."""
     dialect = session.get_bind().dialect
@@ -78,25 +78,18 @@ def _json_text(value: Any) -> str:
     return json.dumps(value).translate(COPY_ESCAPES)
 
 
-# By exact type: one dict look-up per value instead of a chain of isinstance tests.
+# By type (a datetime before the date it is a subclass of, a bool before its int).
 _TEXT_BY_TYPE: dict[type, Callable[[Any], str]] = {
     type(None): lambda _: NULL, bool: lambda value: "t" if value else "f",
     str: lambda value: value.translate(COPY_ESCAPES), int: str, Decimal: str,
-    date: date.isoformat, datetime: _datetime_text, list: _json_text, dict: _json_text,
+    datetime: _datetime_text, date: date.isoformat, list: _json_text, dict: _json_text,
 }  # fmt: skip
 
 
 def copy_text(value: Any) -> str:
-    """One value in COPY text format."""
+    """One value in COPY text format: one dict look-up for the exact type, a walk for the
+    subclasses (a StrEnum is a str, a pandas Timestamp a datetime)."""
     text = _TEXT_BY_TYPE.get(type(value))
-    if text is not None:
-        return text(value)
-    if isinstance(value, bool):  # subclasses: a StrEnum is a str, an IntEnum an int
-        return "t" if value else "f"
-    if isinstance(value, str):
-        return value.translate(COPY_ESCAPES)
-    if isinstance(value, datetime):
-        return _datetime_text(value)
-    if isinstance(value, list | dict):
-        return _json_text(value)
-    return str(value)  # int, Decimal, date
+    if text is None:
+        text = next((f for kind, f in _TEXT_BY_TYPE.items() if isinstance(value, kind)), str)
+    return text(value)

@@ -267,8 +267,7 @@ def _insert_many(session: Session, inserts: Sequence[dict[str, Any]]) -> None:
             session.execute(insert(MoneyLine), inserts[start : start + 5000])
         return
     fixed = {"state": "active", "held_at_lock": False, "created_at": utcnow()}
-    columns = [name for name in (*SIGNATURE, *COPIED) if name not in fixed]
-    copy_rows(session, MoneyLine.__table__, inserts, columns, fixed)
+    copy_rows(session, MoneyLine.__table__, inserts, (*SIGNATURE, *COPIED), fixed)
 
 
 def _follow_appeals(session: Session, superseded: Sequence[int]) -> None:
