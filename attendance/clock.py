@@ -100,15 +100,21 @@ def match_events(
     )
 
 
+def events_by_device(events: Iterable[ClockEvent]) -> dict[str, list[ClockEvent]]:
+    """The events that came from a device, per device (A-6 pairs are per device)."""
+    by_device: dict[str, list[ClockEvent]] = defaultdict(list)
+    for event in events:
+        if event.device:
+            by_device[event.device].append(event)
+    return by_device
+
+
 def detect_proxy_punching(
     events: Iterable[ClockEvent], settings: AttendanceSettings
 ) -> tuple[ProxySuspicion, ...]:
     """Pairs of different employees clocking on the same device within 60 s (A-6)."""
     window = timedelta(seconds=settings.proxy_window_seconds)
-    by_device: dict[str, list[ClockEvent]] = defaultdict(list)
-    for event in events:
-        if event.device:
-            by_device[event.device].append(event)
+    by_device = events_by_device(events)
     found: list[ProxySuspicion] = []
     for device in sorted(by_device):
         ordered = sorted(by_device[device], key=lambda e: (e.at, e.event_id))

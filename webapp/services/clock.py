@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from attendance.clock import detect_proxy_punching
+from attendance.clock import detect_proxy_punching, events_by_device
 from attendance.model import ClockEvent as DomainEvent
 from attendance.settings import AttendanceSettings
 from webapp.models import ClockEvent, ClockPin, Device, Employee, ProxyFlag
@@ -155,15 +155,6 @@ def flag_proxy_punching(
                 created.append(flag)
     session.flush()
     return created
-
-
-def events_by_device(events: Sequence[DomainEvent]) -> dict[str, list[DomainEvent]]:
-    """The events that came from a device, per device (A-6 pairs are per device)."""
-    by_device: dict[str, list[DomainEvent]] = defaultdict(list)
-    for event in events:
-        if event.device:
-            by_device[event.device].append(event)
-    return by_device
 
 
 def events_near(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from datetime import timedelta
 
@@ -10,12 +9,12 @@ import numpy as np
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from attendance.clock import detect_proxy_punching
+from attendance.clock import detect_proxy_punching, events_by_device
 from attendance.model import ClockEvent as DomainEvent
 from attendance.settings import AttendanceSettings
 from webapp.models import ClockEvent, ProxyFlag
 from webapp.services.attendance_results import CHUNK, to_domain
-from webapp.services.clock import events_by_device, events_near
+from webapp.services.clock import events_near
 
 
 def stored_near(session: Session, events: Sequence[DomainEvent], window_seconds: int
@@ -77,12 +76,8 @@ def _close(new: Sequence[DomainEvent], earlier: Sequence[DomainEvent], window_se
            ) -> list[DomainEvent]:  # fmt: skip
     """Events with another event on their device within the window: the only ones that can
     be in a pair. Sorting 10^6 timestamps in numpy instead of comparing datetimes in Python."""
-    by_device: dict[str, list[DomainEvent]] = defaultdict(list)
-    for event in (*new, *earlier):
-        if event.device:
-            by_device[event.device].append(event)
     close: list[DomainEvent] = []
-    for mine in by_device.values():
+    for mine in events_by_device((*new, *earlier)).values():
         moments = np.fromiter((e.at.timestamp() for e in mine), float, len(mine))
         order = np.argsort(moments, kind="stable")
         near = np.diff(moments[order]) <= window_seconds + 1  # a margin for float rounding
