@@ -191,8 +191,11 @@ def test_L3_requests_route_to_the_delegate_while_the_lead_is_away(
     session: Session, published_roster: Roster
 ) -> None:
     lead, director = person(session, "L01"), person(session, "DR01")
-    today = dt.datetime.now(dt.UTC).date()
-    leave_decisions.delegate(session, lead, director.id, today, today + dt.timedelta(days=30))
+    # Around the day the request is made (the day before the roster's first shift), not the
+    # wall clock's: from 2026-11-23 UTC "today" no longer covered it.
+    asked_on = published_roster.first_date - dt.timedelta(days=7)
+    leave_decisions.delegate(session, lead, director.id, asked_on,
+                             asked_on + dt.timedelta(days=30))  # fmt: skip
     request = ask_temporary(session, published_roster, "A03", hours=1)
     assert request.approver_id == director.id
 
