@@ -52,9 +52,10 @@ def shift_lines(
     shift = result.shift_events.shift
     ref = _shift_ref(result)
     lines: list[MoneyLine] = []
-    d1 = rule_in_force("D-1", shift.date, catalogue)
+    d1: RuleVersion | None = None  # looked up for the first fine: most shifts have none
     for index, finding in enumerate(result.findings):
         if finding.tier is Tier.FINED:
+            d1 = d1 or rule_in_force("D-1", shift.date, catalogue)
             text = f"{d1.description_en}: {finding.kind.value} {finding.minutes} min"
             lines.append(
                 build_line(d1, shift.employee_code, shift.date, text, -d1.amount,
