@@ -96,7 +96,8 @@ class ClockEvent:
     source: ClockSource = ClockSource.WEB
 
     def __post_init__(self) -> None:
-        _normalise(self, ("at",), "A-1")
+        if self.at.tzinfo is not UTC:  # _normalise's test inlined: 10^6 events per import
+            _normalise(self, ("at",), "A-1")
 
 
 @dataclass(frozen=True, slots=True)
