@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
 from sqlalchemy import Table, TypeDecorator
 from sqlalchemy.orm import Session
 
@@ -24,12 +25,13 @@ def is_postgres(session: Session) -> bool:
 
 def copy_lines(session: Session, table: str, columns: Sequence[str], lines: Iterable[str]) -> None:
     """COPY lines already in text format (tab-separated, ending in a newline) into a table."""
+    names = ", ".join(f'"{n}"' for n in columns)
+    statement = f"COPY {table} ({names}) FROM STDIN"
     connection = session.connection().connection.dbapi_connection
     assert connection is not None
-    names = ", ".join(f'"{n}"' for n in columns)
     with (
         connection.cursor() as cursor,
-        cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,  # type: ignore[attr-defined]
+        cursor.copy(statement) as copy,  # type: ignore[attr-defined]
     ):
         batch: list[str] = []
         for line in lines:
@@ -68,6 +70,19 @@ def utc_text(at: datetime) -> str:
     """An aware instant as UTCDateTime stores it: naive UTC (the "+00:00" cut off the text,
     a third cheaper than building a naive datetime; a million per import)."""
     return (at if at.tzinfo is UTC else at.astimezone(UTC)).isoformat(" ")[:-6]
+
+
+def utc_texts(instants: Sequence[datetime | None]) -> list[str]:
+    """Many aware instants (or None, as NULL) as naive UTC COPY text, in one numpy pass: a
+    third of the time of `utc_text` per instant, and an import formats 10^6 of each kind."""
+    seconds = np.fromiter((0.0 if at is None else at.timestamp() for at in instants), float,
+                          len(instants))  # fmt: skip
+    # Whole microseconds: the float product is rounded, not truncated, before the cast.
+    texts: list[str] = np.datetime_as_string(np.rint(seconds * 1e6).astype("datetime64[us]")
+                                             ).tolist()  # fmt: skip
+    if None in instants:
+        return [NULL if at is None else text for at, text in zip(instants, texts, strict=True)]
+    return texts
 
 
 def _datetime_text(value: datetime) -> str:
