@@ -37,6 +37,7 @@ from webapp.services import attendance_store as store
 from webapp.services import shift_results
 from webapp.services.employee_locks import held_facts
 from webapp.services.roster import break_span, utc_span
+from webapp.services.write_behind import committed_reads
 from webapp.site_settings import effective_settings
 
 ONE_DAY = timedelta(days=1)
@@ -115,7 +116,8 @@ def _shifts(session: Session, site_id: int, ids: Collection[int], first: date, l
                    RosterAssignment.date >= first, RosterAssignment.date <= last)
             .order_by(Roster.published_at, Roster.id)
         )  # fmt: skip
-        cells.update({(cell.employee_id, cell.date): cell for cell in session.execute(query)})
+        found = session.execute(query, bind_arguments=committed_reads(session))
+        cells.update({(cell.employee_id, cell.date): cell for cell in found})
     spans: dict[tuple[date, int, int | None], tuple[Any, ...]] = {}
     shifts = []
     for (employee_id, day), cell in cells.items():
@@ -178,12 +180,15 @@ def recompute(
     rows = [(i, facts.site_id) for i, facts in held.items()]
     if missing:
         query = select(Employee.id, Employee.site_id).where(Employee.id.in_(missing))
-        rows += [(row.id, row.site_id) for row in session.execute(query)]
+        rows += [
+            (row.id, row.site_id)
+            for row in session.execute(query, bind_arguments=committed_reads(session))
+        ]
     for employee_id, site_id in rows:
         by_site[site_id].add(employee_id)
     outcome = Recomputed()
     for site_id, ids in by_site.items():
-        site = session.get(Site, site_id)
+        site = session.get(Site, site_id, bind_arguments=committed_reads(session))
         assert site is not None
         site_new = [e for e in new_events if int(e.employee_code) in ids]
         part = {i: set(affected[i]) for i in ids}
@@ -240,7 +245,8 @@ def _recompute_site(
         select(*columns).where(
             ClockEvent.employee_id.in_(list(affected)), ClockEvent.at >= since,
             ClockEvent.at < until, ClockEvent.voided.is_(False),
-        )
+        ),
+        bind_arguments=committed_reads(session),  # an import writes them after this read
     ).all()  # fmt: skip
     existing = {row.event_id: row for row in rows}
     matched = match_events([*map(to_domain, rows), *new_events], shifts, settings)

@@ -13,6 +13,8 @@ import numpy as np
 from sqlalchemy import Table, TypeDecorator
 from sqlalchemy.orm import Session
 
+from webapp.services import write_behind
+
 NULL = "\\N"
 COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 BATCH = 5000
@@ -24,9 +26,14 @@ def is_postgres(session: Session) -> bool:
 
 
 def copy_lines(session: Session, table: str, columns: Sequence[str], lines: Iterable[str]) -> None:
-    """COPY lines already in text format (tab-separated, ending in a newline) into a table."""
+    """COPY lines already in text format (tab-separated, ending in a newline) into a table;
+    inside `write_behind` the formatted lines go to its thread and this returns at once."""
     names = ", ".join(f'"{n}"' for n in columns)
     statement = f"COPY {table} ({names}) FROM STDIN"
+    behind = write_behind.writer(session)
+    if behind is not None:
+        behind.copy(statement, "".join(lines))
+        return
     connection = session.connection().connection.dbapi_connection
     assert connection is not None
     with (

@@ -14,6 +14,7 @@ from attendance.model import LeaveStatus, LeaveType
 from webapp.models import Employee, Site
 from webapp.models.leave import LeaveRequest
 from webapp.services import attendance_results, roster_problem
+from webapp.services.write_behind import committed_reads
 
 
 def approved_leave_for_attendance(
@@ -26,7 +27,8 @@ def approved_leave_for_attendance(
             LeaveRequest.status == "approved",
             LeaveRequest.start_at < end,
             LeaveRequest.end_at > start,
-        )
+        ),
+        bind_arguments=committed_reads(session),
     )
     return [
         LeaveSpec(

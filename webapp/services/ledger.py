@@ -29,6 +29,7 @@ from webapp.models.base import utcnow
 from webapp.services.bulk_copy import copy_rows, is_postgres
 from webapp.services.employee_locks import held_facts, lock_employees
 from webapp.services.rule_catalogue import Catalogue, load_catalogue
+from webapp.services.write_behind import committed_reads
 
 CHUNK = 500
 RETURNING_LIMIT = 100  # up to this many inserts, SyncReport.inserted_ids lists their ids
@@ -112,7 +113,8 @@ def locked_periods(session: Session, employee_ids: Iterable[int]) -> dict[int, s
     missing = [i for i in ids if i not in sites]
     for start in range(0, len(missing), CHUNK):
         chunk = missing[start : start + CHUNK]
-        rows = session.execute(select(Employee.id, Employee.site_id).where(Employee.id.in_(chunk)))
+        query = select(Employee.id, Employee.site_id).where(Employee.id.in_(chunk))
+        rows = session.execute(query, bind_arguments=committed_reads(session))
         sites.update({row.id: row.site_id for row in rows})
     return {
         i: by_scope.get("all", set()) | by_scope.get(f"site:{sites.get(i)}", set()) for i in ids
@@ -139,7 +141,8 @@ def _current(session: Session, refs: Sequence[SourceRef]) -> dict[SourceRef, lis
                     if postgres
                     else MoneyLine.source_id.in_(chunk),
                     MoneyLine.state == "active",
-                )
+                ),
+                bind_arguments=committed_reads(session),  # an import writes them after this read
             )
             for row in rows:
                 found[SourceRef(row.source_type, row.source_id)].append(row)

@@ -27,6 +27,7 @@ from webapp.services.ledger import (
     sync_lines_for_source,
 )
 from webapp.services.rule_catalogue import Catalogue, load_catalogue
+from webapp.services.write_behind import committed_reads
 
 
 def lines_from_attendance(
@@ -77,7 +78,8 @@ def sync_shift_results(
     for start in range(0, len(missing), CHUNK):
         rows = session.execute(
             select(Employee.id, Employee.monthly_base_pay, Employee.site_id)
-            .where(Employee.id.in_(missing[start : start + CHUNK]))
+            .where(Employee.id.in_(missing[start : start + CHUNK])),
+            bind_arguments=committed_reads(session),
         )  # fmt: skip
         people.update({row.id: (row.monthly_base_pay, row.site_id) for row in rows})
     by_site: dict[int, AttendanceSettings] = {}

@@ -24,6 +24,7 @@ from attendance.payroll_export import lines_csv, payroll_csv, payroll_xlsx
 from webapp.models import Appeal, Employee, MoneyLine, PayPeriodLock, Team
 from webapp.services import audit
 from webapp.services.errors import ServiceError
+from webapp.services.write_behind import committed_reads
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 LOCK_FIELDS = ("scope", "period", "payroll_sha256", "lines_sha256")
@@ -46,7 +47,8 @@ def scope_of(site_id: int | None) -> str:
 def locks_by_scope(session: Session) -> dict[str, set[PayPeriod]]:
     """Every locked period per scope (P-1)."""
     result: dict[str, set[PayPeriod]] = {}
-    for scope, period in session.execute(select(PayPeriodLock.scope, PayPeriodLock.period)):
+    locks = select(PayPeriodLock.scope, PayPeriodLock.period)
+    for scope, period in session.execute(locks, bind_arguments=committed_reads(session)):
         result.setdefault(scope, set()).add(parse_period(period))
     return result
 

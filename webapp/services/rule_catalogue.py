@@ -15,6 +15,7 @@ from attendance.payroll import PayPeriod
 from webapp.models import DeductionRuleVersion, Employee
 from webapp.services import audit
 from webapp.services.errors import NotFound, ServiceError
+from webapp.services.write_behind import committed_reads
 
 RULE_FIELDS = (
     "rule_id", "version", "effective_from", "kind", "amount", "min_amount", "max_amount",
@@ -46,7 +47,8 @@ def to_domain(row: DeductionRuleVersion) -> RuleVersion:
 
 def load_catalogue(session: Session) -> Catalogue:
     """The whole catalogue, all versions (§6); seeded by migration 0007."""
-    rows = session.scalars(select(DeductionRuleVersion)).all()
+    rows = session.scalars(select(DeductionRuleVersion),
+                           bind_arguments=committed_reads(session)).all()  # fmt: skip
     return Catalogue(
         tuple(to_domain(r) for r in rows), {(r.rule_id, r.version): r.id for r in rows}
     )

@@ -27,6 +27,7 @@ from webapp.models import ShiftAttendance
 from webapp.models.base import utcnow
 from webapp.services import attendance_store as store
 from webapp.services.employee_locks import lock_employees
+from webapp.services.write_behind import committed_reads
 
 CHUNK = 500  # employees or rows per statement: SQLite binds at most 32,766 values
 Key = tuple[int, date]
@@ -86,8 +87,10 @@ def _stored(session: Session, affected: Mapping[int, Collection[date]],
     """Id and values of the stored results among `keys`, in one read per CHUNK employees."""
     columns = [ShiftAttendance.employee_id, ShiftAttendance.date, ShiftAttendance.id,
                *(getattr(ShiftAttendance, name) for name in VALUES)]  # fmt: skip
+    reads = committed_reads(session)  # an import writes them after this read
     return [row for where in _among(affected, keys) for row in session.execute(
-        select(*columns).where(where)) if (row.employee_id, row.date) in keys]  # fmt: skip
+        select(*columns).where(where), bind_arguments=reads)
+        if (row.employee_id, row.date) in keys]  # fmt: skip
 
 
 def _among(affected: Mapping[int, Collection[date]], keys: Collection[Key]
