@@ -6,7 +6,6 @@ import io
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 
 import pandas as pd
 from sqlalchemy import String, any_, cast, select
@@ -21,7 +20,7 @@ from attendance.settings import AttendanceSettings
 from webapp.models import ClockEvent, Employee, Site
 from webapp.services import attendance_results as results
 from webapp.services import clock_import_flags as proxies
-from webapp.services.employee_locks import lock_employees
+from webapp.services.employee_locks import lock_and_hold
 from webapp.services.write_behind import write_behind
 
 CHUNK = 5000
@@ -71,9 +70,9 @@ def import_clock_file(session: Session, source: bytes | Source) -> ClockImportRe
     earlier = {site_id: proxies.stored_near(session, by_site[site_id], window)
                for site_id, window in windows.items()}  # fmt: skip
     with write_behind(session):  # Python's work and PostgreSQL's overlap (issue 5, item 8)
-        # All the file's employees at once, in id order: the chunks then take no lock of their
-        # own, a statement that would wait for the queued COPYs.
-        lock_employees(session, (int(event.employee_code) for event in new))
+        # All the file's employees at once, in id order, with their site and pay: the chunks
+        # then neither lock nor read them, statements that would wait for the queued COPYs.
+        lock_and_hold(session, (int(event.employee_code) for event in new))
         unscheduled = sum(_store_site(session, site_id, by_site[site_id]) for site_id in by_site)
     flags = sum(
         proxies.flag_new_pairs(session, by_site[site_id], earlier[site_id], window)
@@ -100,10 +99,9 @@ def _store_site(session: Session, site_id: int, events: Sequence[DomainEvent]) -
     employees = sorted(by_employee)
     unscheduled = 0
     for start in range(0, len(employees), EMPLOYEES_PER_CHUNK):
-        chunk = [e for i in employees[start : start + EMPLOYEES_PER_CHUNK] for e in by_employee[i]]
-        days: dict[int, set[date]] = defaultdict(set)
-        for event in chunk:
-            days[int(event.employee_code)].add(results.local_date(event.at, settings))
+        ids = employees[start : start + EMPLOYEES_PER_CHUNK]
+        chunk = [e for i in ids for e in by_employee[i]]
+        days = {i: {results.local_date(e.at, settings) for e in by_employee[i]} for i in ids}
         affected = {i: set().union(*map(results.dates_around, d)) for i, d in days.items()}
         outcome = results.recompute(session, affected, new_events=chunk, keep_rows=False)
         unscheduled += sum(1 for e in chunk if e.event_id in outcome.unscheduled)

@@ -8,7 +8,7 @@ the ledger neither locks them again nor reads their site and pay a second time.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -44,14 +44,31 @@ def lock_employees(session: Session, employee_ids: Iterable[int]) -> None:
     transactions syncing one source, or counting one ladder, take turns."""
     current, held = _held(session)
     ids = sorted(set(employee_ids) - held.keys())
-    for start in range(0, len(ids), CHUNK):
-        session.execute(
-            select(Employee.id)
+    _locking_read(session, ids)
+    session.info[HELD] = (current, {**held, **dict.fromkeys(ids)})
+
+
+def lock_and_hold(session: Session, employee_ids: Iterable[int]) -> None:
+    """`lock_employees`, recording each one's site and pay as `hold_employees` does: for a
+    caller that writes many employees' events, results and lines but not the employees
+    (an import), so the recompute and the ledger read neither again, chunk after chunk."""
+    rows = _locking_read(session, sorted(set(employee_ids)), Employee.site_id,
+                         Employee.monthly_base_pay)  # fmt: skip
+    hold_employees(session, {row.id: Held(row.site_id, row.monthly_base_pay) for row in rows})
+
+
+def _locking_read(session: Session, ids: Sequence[int], *columns: Any) -> list[Any]:
+    """SELECT … FOR UPDATE of the employees, in id order, CHUNK at a time."""
+    return [
+        row
+        for start in range(0, len(ids), CHUNK)
+        for row in session.execute(
+            select(Employee.id, *columns)
             .where(Employee.id.in_(ids[start : start + CHUNK]))
             .order_by(Employee.id)
             .with_for_update()
-        ).all()
-    session.info[HELD] = (current, {**held, **dict.fromkeys(ids)})
+        )
+    ]
 
 
 def hold_employees(session: Session, facts: Mapping[int, Held]) -> None:
