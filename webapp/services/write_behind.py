@@ -87,10 +87,10 @@ def committed_reads(session: Session) -> dict[str, Any]:
 
 
 def _fresh_transaction(session: Session) -> bool:
-    """True when the session's transaction has written nothing (PostgreSQL ≥ 13)."""
+    """True when the session's transaction has written nothing (no transaction id yet)."""
     if session.new or session.dirty or session.deleted:
         return False
-    written = session.execute(text("SELECT pg_current_xact_id_if_assigned()")).scalar()
+    written = session.execute(text("SELECT txid_current_if_assigned()")).scalar()
     return written is None
 
 
