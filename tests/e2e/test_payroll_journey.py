@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
@@ -11,7 +11,10 @@ from tests.e2e.conftest import open_nav, sign_in_as
 
 
 def test_incident_appeal_escalation_hr_decision_and_export_D7_D_appeal_P1(page: Page) -> None:
-    day = date.today().replace(day=1) - timedelta(days=10)  # last month: its period can lock
+    # A past month of its own: the journeys share the live server's database, and the
+    # roster journey publishes November 2026 (a locked November would turn its results into
+    # adjustments), the attendance and leave journeys the real date.
+    day = date(2026, 10, 21)
     month = f"{day:%Y-%m}"
 
     sign_in_as(page, "l01")
