@@ -60,8 +60,9 @@ def import_clock_file(session: Session, source: bytes | Source) -> ClockImportRe
 def _cycle_collector_paused() -> Iterator[None]:
     """The import holds ~10^7 objects (events, shifts, results, lines) until it ends, and every
     full collection of the cycle collector walks all of them: 8 s of a 10^6-row import in 39
-    collections, for garbage that reference counting frees anyway (the objects form no
-    cycles). The collector runs again as before once the import returns or raises."""
+    collections, for garbage that reference counting frees anyway (events, shifts, results
+    and lines form no cycles; the few cycles of the database layer wait for the next
+    collection). The collector runs again as before once the import returns or raises."""
     enabled = gc.isenabled()
     gc.disable()
     try:
