@@ -25,12 +25,14 @@ WEIGHT_DEFAULTS: dict[str, int] = {
 
 @dataclass(frozen=True)
 class PenaltyTerm:
-    """`weight * expr` of the weight `name`, with a label a user can read."""
+    """`weight * expr` of the weight `name`, with a label a user can read; `team` names the
+    team a team's or an agent's term belongs to (scheduler.floors bounds them per team)."""
 
     name: str
     weight: int
     expr: Expr
     label: str
+    team: str | None = None
 
 
 def weights_of(overrides: Mapping[str, int]) -> dict[str, int]:
@@ -77,7 +79,8 @@ def _team_spread_terms(
         values = [count[a] for a in members if a in count]
         if len(values) > 1:
             spread = _spread(v, values, v.days)
-            terms.append(PenaltyTerm(name, weight, spread, f"team {team}: spread of {what}"))
+            label = f"team {team}: spread of {what}"
+            terms.append(PenaltyTerm(name, weight, spread, label, team))
     return terms
 
 
@@ -127,7 +130,7 @@ def penalize_rest_weekday_repeat(v: Variables, weight: int) -> list[PenaltyTerm]
             repeat = v.model.new_bool_var("repeat")
             v.model.add(repeat >= 1 - v.work[a, d] - v.work[a, d + 7])
             label = f"{agent.id} rests on {dates[d]:%A} {dates[d]} and a week later"
-            terms.append(PenaltyTerm("rest_weekday_repeat", weight, repeat, label))
+            terms.append(PenaltyTerm("rest_weekday_repeat", weight, repeat, label, agent.team))
     return terms
 
 

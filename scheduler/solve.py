@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from ortools.sat.python import cp_model
 
-from scheduler import decompose, explain, extract
+from scheduler import decompose, explain, extract, floors
 from scheduler import problem as p
 from scheduler.build import BuiltModel, build_model, hint_all
 from scheduler.callbacks import CancelWatcher, ProgressCallback, ProgressRecorder
@@ -28,7 +28,7 @@ def solve(
     Lexicographic in two solves: the first (up to half the time) minimises the coverage
     shortfall under every other hard rule, or proves those rules conflict; the shortfall it
     reaches becomes a bound and its roster a complete hint for the second, which minimises
-    all penalties.
+    all penalties. Between them, per-team floors (scheduler.floors) strengthen the bound.
     """
     settings = settings or SolverSettings()
     started = time.monotonic()
@@ -46,6 +46,8 @@ def solve(
         built.model.minimize(built.objective())
         built.model.add(built.shortfall() <= round(first.objective_value))
         hint_all(built.model, first)
+        if cancel is None or not cancel.is_set():
+            floors.add_floors(built, FLOORS_SHARE * settings.time_limit)
     else:
         # No roster in half the time: settle for any roster that keeps the hard rules.
         built.model.clear_objective()  # type: ignore[no-untyped-call]
@@ -65,6 +67,9 @@ def solve(
         return _roster(built, first, False, started)
     return _unknown(started)
 
+
+FLOORS_SHARE = 0.05
+"""Deterministic seconds of per-team floors (scheduler.floors) per second of the time limit."""
 
 BOUNDING = ("max_lp", "core")
 """Subsolvers of the optimising solve when the caller chose none and there are 2+ workers."""

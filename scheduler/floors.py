@@ -1,0 +1,82 @@
+"""Per-team floors of the penalty families whose LP relaxation is ≈ 0 (R-9).
+
+A team alone, without coverage and without the breaks' on-duty minimums, is a relaxation of
+the whole problem: every roster of the problem gives the team a roster of the relaxation.
+So the least value of a family's terms for that team there bounds those terms from below in
+every roster. Stated as `Σ terms ≥ floor`, it gives CP-SAT's bound what its LP cannot see:
+R-3 with R-4 force a team of seven to work unequal weekends and, over weeks, to rest on a
+weekday it rested on before (42 agents × 4 weeks: bound 2,555 → 2,809 for rosters of
+~3,150; docs/benchmarks.md).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import replace
+
+from ortools.sat.python import cp_model
+
+from scheduler import problem as p
+from scheduler.build import BuiltModel, build_model
+
+FLOORED = ("fairness_weekends", "rest_weekday_repeat")
+SUB_SOLVE = 0.3  # deterministic seconds per team and family: sub-models of 7 × 28 cells
+
+
+def team_relaxation(problem: p.Problem, team: str) -> p.Problem:
+    """The team's agents with their own leave, wishes, fixed and current cells; no coverage,
+    no cover per shift and no on-duty minimum during breaks (the rules across teams)."""
+    agents = tuple(a for a in problem.agents if a.team == team)
+    ids = {a.id for a in agents}
+    return replace(
+        problem,
+        agents=agents,
+        coverage=(),
+        shift_cover=(),
+        breaks=tuple(replace(rule, min_on_duty=()) for rule in problem.breaks),
+        unavailable=tuple(u for u in problem.unavailable if u.agent in ids),
+        preferences=tuple(w for w in problem.preferences if w.agent in ids),
+        fixed=tuple(f for f in problem.fixed if f.agent in ids),
+        current=tuple(c for c in problem.current if c.agent in ids),
+    )
+
+
+def add_floors(built: BuiltModel, budget: float) -> dict[tuple[str, str], int]:
+    """Bound each team's terms of each FLOORED family from below, team after team until
+    `budget` deterministic seconds of sub-solves are spent (so a run is reproducible);
+    returns the (team, family) floors above zero that were added to the model."""
+    problem = built.variables.problem
+    groups: dict[tuple[str, str], list[cp_model.LinearExprT]] = defaultdict(list)
+    for term in built.terms:
+        if term.name in FLOORED and term.team is not None:
+            groups[term.team, term.name].append(term.weight * term.expr)
+    floors: dict[tuple[str, str], int] = {}
+    spent = 0.0
+    for team in problem.teams():
+        names = [name for name in FLOORED if (team, name) in groups]
+        if not names:
+            continue
+        relaxed = build_model(team_relaxation(problem, team))
+        for name in names:
+            if spent >= budget:
+                return floors
+            floor, used = _least(relaxed, name)
+            spent += used
+            if floor > 0:
+                built.model.add(sum(groups[team, name]) >= floor)
+                floors[team, name] = floor
+    return floors
+
+
+def _least(relaxed: BuiltModel, name: str) -> tuple[int, float]:
+    """A lower bound of the family's terms in the relaxation, and the deterministic time used."""
+    relaxed.model.minimize(sum(t.weight * t.expr for t in relaxed.terms if t.name == name))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_deterministic_time = SUB_SOLVE
+    status = solver.solve(relaxed.model)
+    used = solver.response_proto.deterministic_time
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return 0, used  # INFEASIBLE cannot be (a relaxation of a solved problem); UNKNOWN: none
+    return math.ceil(solver.best_objective_bound - 1e-6), used

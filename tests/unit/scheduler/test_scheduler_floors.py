@@ -1,0 +1,44 @@
+"""Per-team floors (scheduler.floors): lower bounds the LP cannot see, never above the optimum."""
+
+from __future__ import annotations
+
+import pytest
+from scheduler_factories import FAST, day, make_problem, solve_checked
+
+from scheduler import floors, solve
+from scheduler.build import build_model
+from scheduler.objectives import weights_of
+from scheduler.result import Status
+
+
+def test_R9_six_agents_of_one_team_cannot_work_equal_weekends_five_can() -> None:
+    """R-3 gives each agent a rest in the week, R-4 at most one rest a day: six agents need six
+    days, so one rests on a weekend day and the weekend spread is at least 1. Five agents can
+    all rest from Monday to Friday."""
+    six = make_problem(days=7, agents=6)
+    weight = weights_of(six.rules.weights)["fairness_weekends"]
+    assert floors.add_floors(build_model(six), budget=10) == {("T1", "fairness_weekends"): weight}
+    assert floors.add_floors(build_model(make_problem(days=7, agents=5)), budget=10) == {}
+
+
+def test_R9_floors_keep_the_optimum(monkeypatch: pytest.MonkeyPatch) -> None:
+    problem = make_problem(days=7, agents=7)
+    with_floors = solve_checked(problem, FAST)
+    monkeypatch.setattr(solve, "FLOORS_SHARE", 0.0)
+    without = solve_checked(problem, FAST)
+    assert with_floors.status is without.status is Status.OPTIMAL
+    assert with_floors.objective == without.objective
+    assert with_floors.penalties["fairness_weekends"] >= weights_of({})["fairness_weekends"]
+
+
+def test_team_relaxation_keeps_the_team_and_drops_the_rules_across_teams() -> None:
+    agents = [{"id": "A1", "team": "T1"}, {"id": "B1", "team": "T2"}]
+    problem = make_problem(
+        days=7, agents=agents,
+        coverage=[{"from": "07:00", "to": "15:00", "min": 1}],
+        unavailable=[{"agent": "A1", "date": day(2)}, {"agent": "B1", "date": day(3)}],
+    )  # fmt: skip
+    relaxed = floors.team_relaxation(problem, "T1")
+    assert [a.id for a in relaxed.agents] == ["A1"]
+    assert [u.agent for u in relaxed.unavailable] == ["A1"]
+    assert relaxed.coverage == () and problem.coverage != ()
