@@ -180,10 +180,7 @@ def recompute(
     rows = [(i, facts.site_id) for i, facts in held.items()]
     if missing:
         query = select(Employee.id, Employee.site_id).where(Employee.id.in_(missing))
-        rows += [
-            (row.id, row.site_id)
-            for row in session.execute(query, bind_arguments=committed_reads(session))
-        ]
+        rows += [(row.id, row.site_id) for row in session.execute(query)]
     for employee_id, site_id in rows:
         by_site[site_id].add(employee_id)
     outcome = Recomputed()

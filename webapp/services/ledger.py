@@ -113,8 +113,7 @@ def locked_periods(session: Session, employee_ids: Iterable[int]) -> dict[int, s
     missing = [i for i in ids if i not in sites]
     for start in range(0, len(missing), CHUNK):
         chunk = missing[start : start + CHUNK]
-        query = select(Employee.id, Employee.site_id).where(Employee.id.in_(chunk))
-        rows = session.execute(query, bind_arguments=committed_reads(session))
+        rows = session.execute(select(Employee.id, Employee.site_id).where(Employee.id.in_(chunk)))
         sites.update({row.id: row.site_id for row in rows})
     return {
         i: by_scope.get("all", set()) | by_scope.get(f"site:{sites.get(i)}", set()) for i in ids

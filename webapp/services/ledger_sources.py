@@ -27,7 +27,6 @@ from webapp.services.ledger import (
     sync_lines_for_source,
 )
 from webapp.services.rule_catalogue import Catalogue, load_catalogue
-from webapp.services.write_behind import committed_reads
 
 
 def lines_from_attendance(
@@ -78,8 +77,7 @@ def sync_shift_results(
     for start in range(0, len(missing), CHUNK):
         rows = session.execute(
             select(Employee.id, Employee.monthly_base_pay, Employee.site_id)
-            .where(Employee.id.in_(missing[start : start + CHUNK])),
-            bind_arguments=committed_reads(session),
+            .where(Employee.id.in_(missing[start : start + CHUNK]))
         )  # fmt: skip
         people.update({row.id: (row.monthly_base_pay, row.site_id) for row in rows})
     by_site: dict[int, AttendanceSettings] = {}
