@@ -89,14 +89,16 @@ def _import_clock_file(session: Session, source: bytes | Source) -> ClockImportR
     by_site: dict[int, list[DomainEvent]] = defaultdict(list)
     for event in new:
         by_site[sites[int(event.employee_code)]].append(event)
-    windows = {site_id: _settings(session, site_id).proxy_window_seconds for site_id in by_site}
+    settings = {site_id: _settings(session, site_id) for site_id in by_site}
+    windows = {site_id: rules.proxy_window_seconds for site_id, rules in settings.items()}
     earlier = {site_id: proxies.stored_near(session, by_site[site_id], window)
                for site_id, window in windows.items()}  # fmt: skip
     with write_behind(session):  # Python's work and PostgreSQL's overlap (issue 5, item 8)
         # All the file's employees at once, in id order, with their site and pay: the chunks
         # then neither lock nor read them, statements that would wait for the queued COPYs.
         lock_and_hold(session, (int(event.employee_code) for event in new))
-        unscheduled = sum(_store_site(session, site_id, by_site[site_id]) for site_id in by_site)
+        unscheduled = sum(_store_site(session, settings[site_id], by_site[site_id])
+                          for site_id in by_site)  # fmt: skip
     flags = sum(
         proxies.flag_new_pairs(session, by_site[site_id], earlier[site_id], window)
         for site_id, window in windows.items()
@@ -110,12 +112,12 @@ def _settings(session: Session, site_id: int) -> AttendanceSettings:
     return results.settings_for(site)
 
 
-def _store_site(session: Session, site_id: int, events: Sequence[DomainEvent]) -> int:
+def _store_site(session: Session, settings: AttendanceSettings, events: Sequence[DomainEvent]
+                ) -> int:  # fmt: skip
     """Store one site's new events and recompute their shifts; how many are unscheduled.
 
     A few hundred employees at a time, all their dates at once: each shift is classified once
     (a calendar chunk would redo the shifts at its edges) and memory stays flat (A-2)."""
-    settings = _settings(session, site_id)
     by_employee: dict[int, list[DomainEvent]] = defaultdict(list)
     for event in events:
         by_employee[int(event.employee_code)].append(event)
