@@ -12,6 +12,7 @@ from scheduler.benchmarks.curtois import Instance, read_instance, verify_checksu
 from scheduler.benchmarks.curtois_check import evaluate
 from scheduler.benchmarks.curtois_engine import Outcome, solve_with_engine
 from scheduler.benchmarks.curtois_model import DedicatedSettings, size, solve_dedicated
+from scheduler.benchmarks.runs import RunSpread, spread
 from scheduler.settings import SolverSettings
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -19,6 +20,9 @@ ALL = [f"Instance{n}" for n in range(1, 25)]
 HEADER = (
     "| instance | best known | ours | gap % | time to best (s) | status | valid | "
     "valid, README rule 6 |"
+)
+SPREAD_HEADER = (
+    "| instance | best known | runs | best | median | worst | at best known | within 2 % |"
 )
 
 
@@ -32,7 +36,7 @@ def best_known(folder: Path) -> dict[str, int]:
         }
 
 
-def run(instance: Instance, args: argparse.Namespace) -> Outcome:
+def run(instance: Instance, args: argparse.Namespace, seed: int) -> Outcome:
     """Solve one instance with the chosen model.
 
     `auto`: the engine where its model is of a size CP-SAT handles (at most the dedicated
@@ -43,13 +47,13 @@ def run(instance: Instance, args: argparse.Namespace) -> Outcome:
         model = "engine" if size(instance) <= DedicatedSettings().rows_above else "dedicated"
     if model == "dedicated":
         settings = DedicatedSettings(
-            args.time_limit, args.workers, args.seed, hint_share=args.hint_share
+            args.time_limit, args.workers, seed, hint_share=args.hint_share
         )
         return solve_dedicated(instance, settings)
     engine = SolverSettings(
         args.time_limit,
         args.workers,
-        args.seed,
+        seed,
         linearization_level=args.linearization_level,
         subsolvers=tuple(args.subsolvers),
     )
@@ -69,6 +73,19 @@ def row(
     )
 
 
+def spread_row(name: str, runs: RunSpread) -> str:
+    """One row of the summary of repeated runs (`--runs`)."""
+
+    def text(value: float | None) -> str:
+        return "—" if value is None else f"{value:g}"
+
+    known = "?" if runs.known is None else str(runs.known)
+    return (
+        f"| {name} | {known} | {runs.runs} | {text(runs.best)} | {text(runs.median)} | "
+        f"{text(runs.worst)} | {text(runs.at_known())} | {text(runs.within())} |"
+    )
+
+
 def main() -> int:
     """Parse arguments, verify the data, solve each instance, print the table, write rosters."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -76,6 +93,9 @@ def main() -> int:
     parser.add_argument("--time-limit", type=float, default=60.0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--runs", type=int, default=1, help="runs per instance, seeds --seed, --seed + 1, …"
+    )
     parser.add_argument("--model", choices=("auto", "engine", "dedicated"), default="auto")
     parser.add_argument(
         "--hint-share", type=float, default=0.1, help="dedicated: time share of a row-built hint"
@@ -102,28 +122,42 @@ def main() -> int:
     print(HEADER)
     print("|---|---|---|---|---|---|---|---|")
     failures = 0
+    spreads: dict[str, RunSpread] = {}
     for name in args.instances:
         instance = read_instance(args.data / f"{name}.txt")
-        began = time.monotonic()
-        try:
-            outcome = run(instance, args)
-        except MemoryError:
-            outcome = Outcome("OUT OF MEMORY", wall_seconds=time.monotonic() - began)
-        objective, valid = None, (False, False)
-        if outcome.roster is not None:
-            verdict = evaluate(instance, outcome.roster)
-            strict = evaluate(instance, outcome.roster, strict_edges=True)
-            objective, valid = verdict.objective, (verdict.valid, strict.valid)
-            if outcome.objective is not None and outcome.objective != objective:
-                print(f"  {name}: model reported {outcome.objective:g}", file=sys.stderr)
-            write_roster(args.out / f"{name}.roster.txt", instance, outcome.roster)
-            for breach in verdict.breaches[:5]:
-                print(f"  {name}: {breach.kind}: {breach.message}", file=sys.stderr)
-            if outcome.objective is not None and round(outcome.objective) != objective:
-                print(f"  {name}: model says {outcome.objective:g}", file=sys.stderr)
-        failures += not valid[0]
-        print(row(name, known.get(name), outcome, objective, valid), flush=True)
-        print(f"  {name}: {time.monotonic() - began:.1f} s wall", file=sys.stderr)
+        objectives: list[int | None] = []
+        best: int | None = None
+        for seed in range(args.seed, args.seed + args.runs):
+            label = name if args.runs == 1 else f"{name} seed {seed}"
+            began = time.monotonic()
+            try:
+                outcome = run(instance, args, seed)
+            except MemoryError:
+                outcome = Outcome("OUT OF MEMORY", wall_seconds=time.monotonic() - began)
+            objective, valid = None, (False, False)
+            if outcome.roster is not None:
+                verdict = evaluate(instance, outcome.roster)
+                strict = evaluate(instance, outcome.roster, strict_edges=True)
+                objective, valid = verdict.objective, (verdict.valid, strict.valid)
+                better = valid[0] and (best is None or objective < best)
+                if better or best is None:  # the file keeps the best valid run, else the last
+                    write_roster(args.out / f"{name}.roster.txt", instance, outcome.roster)
+                best = objective if better else best
+                for breach in verdict.breaches[:5]:
+                    print(f"  {label}: {breach.kind}: {breach.message}", file=sys.stderr)
+                if outcome.objective is not None and round(outcome.objective) != objective:
+                    print(f"  {label}: model says {outcome.objective:g}", file=sys.stderr)
+            failures += not valid[0]
+            objectives.append(objective if valid[0] else None)
+            print(row(label, known.get(name), outcome, objective, valid), flush=True)
+            print(f"  {label}: {time.monotonic() - began:.1f} s wall", file=sys.stderr)
+        spreads[name] = spread(known.get(name), objectives)
+    if args.runs > 1:
+        print()
+        print(SPREAD_HEADER)
+        print("|---|---|---|---|---|---|---|---|")
+        for name, runs in spreads.items():
+            print(spread_row(name, runs))
     return 1 if failures else 0
 
 
