@@ -58,13 +58,15 @@ def add_floors(built: BuiltModel, budget: float) -> dict[tuple[str, str], int]:
     floors: dict[tuple[str, str], int] = {}
     spent = 0.0
     for team in problem.teams():
+        if spent >= budget:
+            break  # before building the next team's relaxation, which would go unused
         names = [name for name in FLOORED if (team, name) in groups]
         if not names:
             continue
         relaxed = build_model(team_relaxation(problem, team))
         for name in names:
             if spent >= budget:
-                return floors
+                break
             floor, used = _least(relaxed, name)
             spent += used
             if floor > 0:
