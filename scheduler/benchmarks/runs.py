@@ -33,9 +33,7 @@ class RunSpread:
 
     def at_known(self) -> int | None:
         """Runs that reached the best known value (None when it is unknown)."""
-        if self.known is None:
-            return None
-        return sum(o <= self.known for o in self.objectives)
+        return self.within(0.0)
 
     def within(self, share: float = WITHIN) -> int | None:
         """Runs at most `share` above the best known value."""
