@@ -10,6 +10,7 @@ from pathlib import Path
 
 from scheduler.benchmarks.curtois import Instance, read_instance, verify_checksums, write_roster
 from scheduler.benchmarks.curtois_check import evaluate
+from scheduler.benchmarks.curtois_colgen import ColgenSettings, solve_colgen, suits
 from scheduler.benchmarks.curtois_engine import Outcome, solve_with_engine
 from scheduler.benchmarks.curtois_model import DedicatedSettings, size, solve_dedicated
 from scheduler.benchmarks.runs import RunSpread, spread
@@ -39,12 +40,16 @@ def best_known(folder: Path) -> dict[str, int]:
 def run(instance: Instance, args: argparse.Namespace, seed: int) -> Outcome:
     """Solve one instance with the chosen model.
 
-    `auto`: the engine where its model is of a size CP-SAT handles (at most the dedicated
+    `auto`: column generation where its root LP converges in time (`curtois_colgen.suits`),
+    else the engine where its model is of a size CP-SAT handles (at most the dedicated
     model's `rows_above` literals), the row-by-row search of the dedicated model above that.
     """
     model = args.model
     if model == "auto":
         model = "engine" if size(instance) <= DedicatedSettings().rows_above else "dedicated"
+        model = "colgen" if model == "engine" and suits(instance) else model
+    if model == "colgen":
+        return solve_colgen(instance, ColgenSettings(args.time_limit, args.workers, seed))
     if model == "dedicated":
         settings = DedicatedSettings(
             args.time_limit, args.workers, seed, hint_share=args.hint_share
@@ -96,7 +101,9 @@ def main() -> int:
     parser.add_argument(
         "--runs", type=int, default=1, help="runs per instance, seeds --seed, --seed + 1, …"
     )
-    parser.add_argument("--model", choices=("auto", "engine", "dedicated"), default="auto")
+    parser.add_argument(
+        "--model", choices=("auto", "colgen", "engine", "dedicated"), default="auto"
+    )
     parser.add_argument(
         "--hint-share", type=float, default=0.1, help="dedicated: time share of a row-built hint"
     )

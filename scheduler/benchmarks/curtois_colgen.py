@@ -1,0 +1,460 @@
+"""Column generation for the Curtois & Qu instances: an LP bound, a dived roster, then CP-SAT.
+
+No hard rule links two employees, so an instance is a choice of one feasible row per employee
+with cover priced softly. The master LP over the rows generated so far gives a dual price per
+(day, shift); each employee's cheapest row at those prices (a one-row CP-SAT model, solved in
+milliseconds) joins the master when it would lower it. At any prices π inside [−over weight,
+under weight] the Lagrangian value Σ_e min_row (cost − π·row) + Σ π·requirement is a lower
+bound on every roster, so the search knows how far it can still gain (Instance8: 1296.6
+against a best known 1308; the compact model's LP gives far less). Diving then fixes the
+employee whose row carries the most LP weight and generates columns again, until every row is
+fixed. A dived roster within 1 % of the bound is improved by the full CP-SAT model, hinted
+with it and with its objective bounded below by the bound; one further off goes to the
+engine (`curtois_engine`) for the time left, and the better roster is the answer.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from ortools.linear_solver import pywraplp
+from ortools.sat.python import cp_model
+
+from scheduler.benchmarks.curtois import Instance, Roster
+from scheduler.benchmarks.curtois_check import objective
+from scheduler.benchmarks.curtois_construct import Row, construct_row
+from scheduler.benchmarks.curtois_engine import Improvement, Outcome, solve_with_engine
+from scheduler.benchmarks.curtois_model import CurtoisModel, build
+from scheduler.settings import SolverSettings
+
+SCALE = 1000
+"""Dual prices are rounded to 1/SCALE so each row's pricing model has integer costs."""
+
+Prices = dict[tuple[int, str], int]
+"""(day, shift) → dual price of one more employee on it, times SCALE."""
+
+
+def suits(instance: Instance) -> bool:
+    """Whether the root LP can converge within its share of a 60 s, 2-core run.
+
+    Every round prices every row, so its cost grows with employees × days × shift types:
+    on Instances 1–11 (at most 28 days, 6 shift types) the root converged in 2–25 s; on
+    12 (10 types) it took 31–39 s, on 14 (42 days) more than 40 s, on 17 it was far off.
+    """
+    return instance.horizon <= 28 and len(instance.shifts) <= 6
+
+
+@dataclass(frozen=True)
+class ColgenSettings:
+    """Time shares of the phases and the search settings of each."""
+
+    time_limit: float = 60.0
+    workers: int = 2
+    seed: int = 0
+    root_share: float = 0.4  # the root LP stops here even if it has not converged
+    dive_share: float = 0.85  # diving fixes what is left by LP weight alone after this
+    smoothing: float = 0.5  # weight of the best prices so far in the prices priced at
+    price_limit: float = 2.0  # seconds for one row's pricing model
+    add_found: bool = True  # every row a pricing search passes becomes a column too
+    trust_gap: float = 0.01  # a dived roster this close to the LP bound is improved in place
+    dive_rounds: int = 20  # pricing rounds between two fixes
+    dive_weight: float = 0.99  # columns weighing more are fixed together
+
+
+@dataclass(frozen=True)
+class PricedRow:
+    """An employee's cheapest row at some prices: the row, its value and a bound (× SCALE)."""
+
+    row: Row
+    value: float
+    bound: float
+    found: tuple[Row, ...] = ()
+
+
+@dataclass(frozen=True)
+class Generation:
+    """Where column generation stopped: the LP value, each column's weight and the bound."""
+
+    value: float
+    weights: tuple[float, ...]
+    bound: float
+
+
+@dataclass(frozen=True)
+class Dive:
+    """A dived roster, the root LP bound rounded up, and when the solve started."""
+
+    roster: Roster
+    lower: int | None
+    started: float
+
+
+class Rows:
+    """Each employee's own row model (built once) and the request costs of its rows."""
+
+    def __init__(self, instance: Instance) -> None:
+        self.instance = instance
+        index = {s.id: e for e, s in enumerate(instance.staff)}
+        self.constant = [0] * len(instance.staff)
+        self.delta: defaultdict[tuple[int, int, str], int] = defaultdict(int)
+        for r in instance.on_requests:
+            e = index[r.employee]
+            self.delta[e, r.day, r.shift] -= r.weight
+            self.constant[e] += r.weight
+        for r in instance.off_requests:
+            self.delta[index[r.employee], r.day, r.shift] += r.weight
+        self.models: list[CurtoisModel] = [build(instance, [e], {}) for e in index.values()]
+
+    def cost(self, e: int, row: Row) -> int:
+        """What the row's requests add to the objective (unmet on-requests, met off-requests)."""
+        return self.constant[e] + sum(
+            self.delta[e, d, s] for d, s in enumerate(row) if s is not None
+        )
+
+    def price(self, e: int, prices: Prices, hint: Row | None, limit: float) -> PricedRow:
+        """The row of least reduced cost at `prices`; its bound if the limit cut it short.
+
+        The rows the search passed on the way (`found`) are columns too: a round that adds
+        them needs fewer rounds to converge.
+        """
+        m = self.models[e]
+        m.model.minimize(
+            sum(
+                (SCALE * self.delta[e, d, s] - prices[d, s]) * var for (_, d, s), var in m.x.items()
+            )
+        )
+        m.model.clear_hints()  # type: ignore[no-untyped-call]
+        if hint is not None:
+            for (_, d, s), var in m.x.items():
+                m.model.add_hint(var, hint[d] == s)
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.max_time_in_seconds = limit
+        solver.parameters.linearization_level = 2  # 30 % faster on Instance12's rows
+        collector = _RowCollector(m, self.instance.horizon)
+        status = solver.solve(m.model, collector)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            raise RuntimeError(f"employee {self.instance.staff[e].id}: no valid row found")
+        offset = SCALE * self.constant[e]
+        return PricedRow(
+            collector.rows[-1],
+            solver.objective_value + offset,
+            solver.best_objective_bound + offset,
+            tuple(collector.rows[:-1]),
+        )
+
+
+class _RowCollector(cp_model.CpSolverSolutionCallback):
+    """Every row a pricing search finds, in the order found (the last is the best)."""
+
+    def __init__(self, m: CurtoisModel, horizon: int) -> None:
+        super().__init__()
+        self.model = m
+        self.horizon = horizon
+        self.rows: list[Row] = []
+
+    def on_solution_callback(self) -> None:
+        """Called by CP-SAT on each improving row."""
+        cells: list[str | None] = [None] * self.horizon
+        for (_, d, s), var in self.model.x.items():
+            if self.boolean_value(var):
+                cells[d] = s
+        self.rows.append(tuple(cells))
+
+
+class Master:
+    """The master LP: one convex combination of rows per employee, cover with slack."""
+
+    def __init__(self, instance: Instance, rows: Rows) -> None:
+        self.rows = rows
+        self.cover = {(c.day, c.shift): c for c in instance.cover}
+        self.lp = pywraplp.Solver.CreateSolver("GLOP")
+        self.objective = self.lp.Objective()
+        self.objective.SetMinimization()
+        self.convexity = [self.lp.Constraint(1, 1) for _ in instance.staff]
+        self.demand = {}
+        for key, c in self.cover.items():
+            demand = self.lp.Constraint(c.requirement, c.requirement)
+            under = self.lp.NumVar(0, self.lp.infinity(), "")
+            over = self.lp.NumVar(0, self.lp.infinity(), "")
+            demand.SetCoefficient(under, 1)
+            demand.SetCoefficient(over, -1)
+            self.objective.SetCoefficient(under, c.under_weight)
+            self.objective.SetCoefficient(over, c.over_weight)
+            self.demand[key] = demand
+        self.columns: list[tuple[int, Row, pywraplp.Variable]] = []
+        self.known: set[tuple[int, Row]] = set()
+
+    def add(self, e: int, row: Row) -> bool:
+        """Add a column for employee `e` unless the master has it; True if it was added."""
+        if (e, row) in self.known:
+            return False
+        self.known.add((e, row))
+        column = self.lp.NumVar(0, self.lp.infinity(), "")
+        self.objective.SetCoefficient(column, self.rows.cost(e, row))
+        self.convexity[e].SetCoefficient(column, 1)
+        for d, s in enumerate(row):
+            if s is not None:
+                self.demand[d, s].SetCoefficient(column, 1)
+        self.columns.append((e, row, column))
+        return True
+
+    def fix(self, e: int, row: Row) -> None:
+        """Employee `e` keeps `row`: every other column of theirs is closed."""
+        for owner, other, column in self.columns:
+            if owner == e and other != row:
+                column.SetUb(0)
+
+    def solve(self) -> tuple[float, tuple[float, ...], Prices]:
+        """LP value, each column's weight and the dual prices (× SCALE, within their range)."""
+        if self.lp.Solve() != pywraplp.Solver.OPTIMAL:
+            raise RuntimeError("the master LP has no optimum")
+        prices = {
+            key: max(-SCALE * c.over_weight, min(SCALE * c.under_weight, round(SCALE * dual)))
+            for key, c in self.cover.items()
+            for dual in (self.demand[key].dual_value(),)
+        }
+        weights = tuple(column.solution_value() for _, _, column in self.columns)
+        return self.objective.Value(), weights, prices
+
+    def lagrangian(self, prices: Prices, priced: dict[int, float], fixed: dict[int, Row]) -> float:
+        """The lower bound at `prices` from each free row's pricing bound (× SCALE in)."""
+        total: float = sum(p * self.cover[key].requirement for key, p in prices.items())
+        total += sum(priced.values())
+        for e, row in fixed.items():
+            total += SCALE * self.rows.cost(e, row)
+            total -= sum(prices[d, s] for d, s in enumerate(row) if s is not None)
+        return total / SCALE
+
+
+class ColumnGeneration:
+    """Master, pricing and the employees whose rows diving has fixed."""
+
+    def __init__(self, instance: Instance, settings: ColgenSettings) -> None:
+        self.instance = instance
+        self.settings = settings
+        self.rows = Rows(instance)
+        self.master = Master(instance, self.rows)
+        self.fixed: dict[int, Row] = {}
+        self.hints: dict[int, Row] = {}
+        self.pool = ThreadPoolExecutor(max(1, settings.workers))
+
+    def start(self, roster: Roster | None = None) -> None:
+        """One column per employee: from `roster`, else built without prices."""
+        for e, staff in enumerate(self.instance.staff):
+            row = None if roster is None else tuple(roster[staff.id])
+            row = row or construct_row(self.instance, e, {})
+            if row is None:
+                zero: Prices = defaultdict(int)
+                row = self.rows.price(e, zero, None, self.settings.price_limit).row
+            self.master.add(e, row)
+            self.hints[e] = row
+
+    def generate(self, deadline: float, max_rounds: int | None = None) -> Generation:
+        """Price every free employee and re-solve the master until it cannot gain.
+
+        Stops when the bound rounds up to the LP value (the objective is integer), when no
+        row joins the master, after `max_rounds` or at `deadline`.
+        """
+        free = [e for e in range(len(self.instance.staff)) if e not in self.fixed]
+        best, best_prices = -math.inf, None
+        rounds, smooth = 0, True
+        while True:
+            value, weights, prices = self.master.solve()
+            if not free or time.monotonic() >= deadline:
+                return Generation(value, weights, best)
+            if best_prices is not None and smooth:
+                a = self.settings.smoothing
+                prices = {k: round(a * best_prices[k] + (1 - a) * p) for k, p in prices.items()}
+            priced = self._price(free, prices)
+            bound = self.master.lagrangian(
+                prices, {e: r.bound for e, r in priced.items()}, self.fixed
+            )
+            if bound > best:
+                best, best_prices = bound, prices
+            added = sum(self.master.add(e, r.row) for e, r in priced.items())
+            if self.settings.add_found:
+                for e, r in priced.items():
+                    added += sum(self.master.add(e, row) for row in r.found)
+            self.hints.update({e: r.row for e, r in priced.items()})
+            rounds += 1
+            converged = math.ceil(best - 1e-6) >= math.ceil(value - 1e-6)
+            # Nothing new at smoothed prices proves nothing: price the LP's own duals next.
+            exhausted = not added and not smooth
+            smooth = bool(added)
+            if converged or exhausted or (max_rounds is not None and rounds >= max_rounds):
+                value, weights, _ = self.master.solve()
+                return Generation(value, weights, best)
+
+    def _price(self, free: Sequence[int], prices: Prices) -> dict[int, PricedRow]:
+        limit = self.settings.price_limit
+        found = self.pool.map(lambda e: self.rows.price(e, prices, self.hints.get(e), limit), free)
+        return dict(zip(free, found, strict=True))
+
+    def dive(self, generation: Generation, finish_by: float) -> Roster:
+        """Fix the rows the LP weights most, re-generating columns between fixes.
+
+        Each step fixes every employee whose best column weighs more than `dive_weight`, and
+        at least as many of the heaviest as the time left allows at the pace so far (one
+        while there is time, all of them after `finish_by`).
+        """
+        weights = generation.weights
+        began, steps = time.monotonic(), 0
+        while len(self.fixed) < len(self.instance.staff):
+            heaviest: dict[int, tuple[float, Row]] = {}
+            for (e, row, _), w in zip(self.master.columns, weights, strict=True):
+                if e not in self.fixed and w > heaviest.get(e, (-1.0, ()))[0]:
+                    heaviest[e] = (w, row)
+            order = sorted(heaviest.items(), key=lambda item: -item[1][0])
+            now = time.monotonic()
+            pace = (now - began) / steps if steps else 0.0
+            least = (
+                len(order) if now >= finish_by else math.ceil(pace * len(order) / (finish_by - now))
+            )
+            heavy = [i for i in order if i[1][0] > self.settings.dive_weight]
+            for e, (_, row) in order[: max(1, least, len(heavy))]:
+                self.fixed[e] = row
+                self.master.fix(e, row)
+            steps += 1
+            weights = self.generate(finish_by, self.settings.dive_rounds).weights
+        return {self.instance.staff[e].id: row for e, row in self.fixed.items()}
+
+    def close(self) -> None:
+        """Stop the pricing threads."""
+        self.pool.shutdown()
+
+
+def solve_colgen(
+    instance: Instance, settings: ColgenSettings, on_improve: Improvement | None = None
+) -> Outcome:
+    """Root column generation, diving, then the time left to improve the dived roster.
+
+    A dived roster within `trust_gap` of the LP bound is improved in the full model; one
+    further off means the LP misled the dive, and the engine gets the time left instead.
+    """
+    started = time.monotonic()
+    limit = settings.time_limit
+    cg = ColumnGeneration(instance, settings)
+    try:
+        cg.start()
+        root = cg.generate(started + settings.root_share * limit)
+        lower = math.ceil(root.bound - 1e-6) if root.bound > -math.inf else None
+        dived = cg.dive(root, started + settings.dive_share * limit)
+    finally:
+        cg.close()
+    dive = Dive(dived, lower, started)
+    if lower is None or objective(instance, dived) > (1 + settings.trust_gap) * lower:
+        return finish_with_engine(instance, settings, dive, on_improve)
+    return finish_in_model(instance, settings, dive, on_improve)
+
+
+def finish_with_engine(
+    instance: Instance, settings: ColgenSettings, dive: Dive, on_improve: Improvement | None
+) -> Outcome:
+    """The engine for the time left; the better of its roster and the dived one."""
+    start, lower, started = dive.roster, dive.lower, dive.started
+    dived = objective(instance, start)
+    at = time.monotonic() - started
+    if on_improve is not None:
+        on_improve(at, dived)
+    if lower is not None and dived <= lower:
+        return Outcome("OPTIMAL", start, dived, lower, at, at, ((at, dived),))
+
+    def shifted(t: float, value: float) -> None:
+        if on_improve is not None:
+            on_improve(at + t, value)
+
+    left = SolverSettings(settings.time_limit - at, settings.workers, settings.seed)
+    engine = solve_with_engine(instance, left, shifted)
+    wall = time.monotonic() - started
+    bounds = [b for b in (engine.bound, lower) if b is not None]
+    bound = max(bounds) if bounds else None
+    if engine.objective is None or engine.roster is None or engine.objective >= dived:
+        proved = bound is not None and dived <= bound
+        status = "OPTIMAL" if proved else "FEASIBLE (dive)"
+        return Outcome(status, start, dived, bound, at, wall, ((at, dived),))
+    proved = bound is not None and engine.objective <= bound
+    status = "OPTIMAL" if proved else engine.status
+    best = at + (engine.time_to_best or 0.0)
+    trace = ((at, dived), *((at + t, v) for t, v in engine.trace))
+    return Outcome(status, engine.roster, engine.objective, bound, best, wall, trace)
+
+
+def finish_in_model(
+    instance: Instance, settings: ColgenSettings, dive: Dive, on_improve: Improvement | None
+) -> Outcome:
+    """The full model hinted with `start` and bounded below by `lower`, for the time left.
+
+    The dived roster is valid (every row was priced under all of its employee's rules and
+    no rule links two rows), so it is the answer whenever CP-SAT finds nothing better.
+    """
+    start, lower, started = dive.roster, dive.lower, dive.started
+    trace: list[tuple[float, float]] = []
+
+    def record(value: float) -> None:
+        trace.append((time.monotonic() - started, value))
+        if on_improve is not None:
+            on_improve(*trace[-1])
+
+    record(objective(instance, start))
+    m = build(instance)
+    for (e, d, shift_id), var in m.x.items():
+        m.model.add_hint(var, start[instance.staff[e].id][d] == shift_id)
+    for (e, d), var in m.work.items():
+        m.model.add_hint(var, start[instance.staff[e].id][d] is not None)
+    if lower is not None:
+        m.model.add(_objective_expression(m.model) >= lower)
+
+    class Recorder(cp_model.CpSolverSolutionCallback):
+        def on_solution_callback(self) -> None:
+            if self.objective_value < trace[-1][1]:
+                record(self.objective_value)
+
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = settings.workers
+    solver.parameters.random_seed = settings.seed
+    solver.parameters.max_time_in_seconds = max(
+        0.1, settings.time_limit - (time.monotonic() - started)
+    )
+    status = solver.solve(m.model, Recorder())
+    wall = time.monotonic() - started
+    bound = max(solver.best_objective_bound, -math.inf if lower is None else lower)
+    found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    if not found or solver.objective_value > trace[0][1]:
+        return Outcome(
+            "FEASIBLE (dive)",
+            roster=start,
+            objective=trace[0][1],
+            bound=None if lower is None and not found else bound,
+            time_to_best=trace[0][0],
+            wall_seconds=wall,
+            trace=(trace[0],),
+        )
+    roster = {s.id: [None] * instance.horizon for s in instance.staff}
+    cells: dict[str, list[str | None]] = {k: list(v) for k, v in roster.items()}
+    for (e, d, shift_id), var in m.x.items():
+        if solver.boolean_value(var):
+            cells[instance.staff[e].id][d] = shift_id
+    return Outcome(
+        status=solver.status_name(status),
+        roster={k: tuple(v) for k, v in cells.items()},
+        objective=solver.objective_value,
+        bound=bound,
+        time_to_best=next((t for t, v in trace if v <= solver.objective_value), wall),
+        wall_seconds=wall,
+        trace=tuple(trace),
+    )
+
+
+def _objective_expression(model: cp_model.CpModel) -> cp_model.LinearExpr:
+    """The model's objective as an expression, to bound it from below with a constraint."""
+    proto = model.proto.objective
+    variables: Iterable[cp_model.IntVar] = (
+        model.get_int_var_from_proto_index(i) for i in proto.vars
+    )
+    return cp_model.LinearExpr.weighted_sum(list(variables), list(proto.coeffs)) + int(proto.offset)

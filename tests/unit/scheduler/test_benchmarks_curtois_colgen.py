@@ -1,0 +1,159 @@
+"""Column generation for Curtois & Qu: pricing, the Lagrangian bound, diving, the whole solve.
+
+Every roster is judged by the independent evaluator (`curtois_check`), never by the model.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+from pathlib import Path
+
+import pytest
+
+from scheduler.benchmarks.curtois import Instance, read_instance
+from scheduler.benchmarks.curtois_check import evaluate
+from scheduler.benchmarks.curtois_colgen import (
+    SCALE,
+    ColgenSettings,
+    ColumnGeneration,
+    Dive,
+    Prices,
+    finish_with_engine,
+    solve_colgen,
+    suits,
+)
+from scheduler.benchmarks.curtois_construct import construct_row
+
+DATA = Path(__file__).resolve().parents[3].parent / "shared" / "benchmarks" / "curtois"
+SETTINGS = ColgenSettings(time_limit=20, workers=1, seed=0)
+
+
+@pytest.fixture(scope="module")
+def instance1() -> Instance:
+    return read_instance(DATA / "Instance1.txt")
+
+
+def random_prices(instance: Instance, rng: random.Random) -> Prices:
+    """Prices anywhere in the range the bound allows: [−over weight, under weight] × SCALE."""
+    return {
+        (c.day, c.shift): rng.randint(-SCALE * c.over_weight, SCALE * c.under_weight)
+        for c in instance.cover
+    }
+
+
+def test_priced_rows_are_valid_and_their_value_is_their_reduced_cost(
+    instance1: Instance,
+) -> None:
+    cg = ColumnGeneration(instance1, SETTINGS)
+    try:
+        prices = random_prices(instance1, random.Random(3))
+        priced = {e: cg.rows.price(e, prices, None, 5.0) for e in range(len(instance1.staff))}
+    finally:
+        cg.close()
+    roster = {instance1.staff[e].id: p.row for e, p in priced.items()}
+    assert evaluate(instance1, roster).breaches == ()
+    for e, p in priced.items():
+        reduced = SCALE * cg.rows.cost(e, p.row)
+        reduced -= sum(prices[d, s] for d, s in enumerate(p.row) if s is not None)
+        assert p.value == reduced
+        assert p.bound == p.value  # a one-row model of 14 days is solved to optimality
+
+
+def test_lagrangian_bound_never_exceeds_a_valid_rosters_objective(instance1: Instance) -> None:
+    # Any prices in range give a lower bound; a sign or range error breaks this for some.
+    cg = ColumnGeneration(instance1, SETTINGS)
+    cg.start()
+    try:
+        root = cg.generate(time.monotonic() + 30)
+        roster = cg.dive(root, time.monotonic() + 30)
+        objective = evaluate(instance1, roster).objective
+        rng = random.Random(7)
+        for _ in range(5):
+            prices = random_prices(instance1, rng)
+            priced = {
+                e: cg.rows.price(e, prices, None, 5.0).bound for e in range(len(instance1.staff))
+            }
+            assert cg.master.lagrangian(prices, priced, {}) <= objective
+    finally:
+        cg.close()
+    assert root.bound <= 607 <= objective  # 607 is Instance1's proven optimum
+    assert root.bound <= root.value
+
+
+def test_root_generation_stops_when_the_bound_meets_the_lp_value(instance1: Instance) -> None:
+    # The objective is integer, so generation may stop once ⌈bound⌉ reaches ⌈LP value⌉;
+    # Instance1's LP optimum is 558, well below its integer optimum 607.
+    cg = ColumnGeneration(instance1, SETTINGS)
+    cg.start()
+    try:
+        root = cg.generate(time.monotonic() + 30)
+    finally:
+        cg.close()
+    assert math.ceil(root.bound - 1e-6) == math.ceil(root.value - 1e-6) == 558
+
+
+def test_fixing_an_employee_closes_their_other_columns(instance1: Instance) -> None:
+    cg = ColumnGeneration(instance1, SETTINGS)
+    cg.start()
+    try:
+        cg.generate(time.monotonic() + 30)
+        kept = next(row for e, row, _ in cg.master.columns if e == 0)
+        cg.fixed[0] = kept
+        cg.master.fix(0, kept)
+        _, weights, _ = cg.master.solve()
+    finally:
+        cg.close()
+    for (e, row, _), weight in zip(cg.master.columns, weights, strict=True):
+        if e == 0:
+            assert weight == pytest.approx(1.0 if row == kept else 0.0)
+
+
+def test_colgen_proves_instance1_optimal_at_607_and_the_evaluator_agrees(
+    instance1: Instance,
+) -> None:
+    outcome = solve_colgen(instance1, SETTINGS)
+    assert outcome.roster is not None
+    verdict = evaluate(instance1, outcome.roster)
+    assert verdict.breaches == ()
+    assert verdict.objective == outcome.objective == 607
+    assert outcome.bound == 607 and outcome.status == "OPTIMAL"
+
+
+def constructed_roster(instance: Instance) -> dict[str, tuple[str | None, ...]]:
+    """A valid roster built row by row without prices (far from optimal)."""
+    rows = {s.id: construct_row(instance, e, {}) for e, s in enumerate(instance.staff)}
+    return {k: v for k, v in rows.items() if v is not None}
+
+
+def test_engine_takes_over_from_a_poor_dive_and_the_better_roster_wins(
+    instance1: Instance,
+) -> None:
+    start = constructed_roster(instance1)
+    poor = evaluate(instance1, start).objective
+    assert poor > 607
+    outcome = finish_with_engine(instance1, SETTINGS, Dive(start, 558, time.monotonic()), None)
+    assert outcome.roster is not None
+    verdict = evaluate(instance1, outcome.roster)
+    assert verdict.breaches == () and verdict.objective == outcome.objective == 607
+    assert outcome.bound == 607 and outcome.status == "OPTIMAL"
+
+
+def test_a_dive_that_meets_the_bound_is_optimal_without_another_search(
+    instance1: Instance,
+) -> None:
+    start = constructed_roster(instance1)
+    value = evaluate(instance1, start).objective
+    dive = Dive(start, value, time.monotonic())
+    outcome = finish_with_engine(instance1, SETTINGS, dive, None)
+    assert outcome.status == "OPTIMAL" and outcome.roster == start
+    assert outcome.objective == outcome.bound == value
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("Instance1", True), ("Instance11", True), ("Instance12", False), ("Instance14", False)],
+)
+def test_colgen_suits_short_horizons_with_few_shift_types(name: str, expected: bool) -> None:
+    assert suits(read_instance(DATA / f"{name}.txt")) is expected
