@@ -157,3 +157,20 @@ def test_a_dive_that_meets_the_bound_is_optimal_without_another_search(
 )
 def test_colgen_suits_short_horizons_with_few_shift_types(name: str, expected: bool) -> None:
     assert suits(read_instance(DATA / f"{name}.txt")) is expected
+
+
+def test_completing_a_dive_mixes_columns_no_worse_than_rounding(instance1: Instance) -> None:
+    cg = ColumnGeneration(instance1, SETTINGS)
+    cg.start()
+    try:
+        root = cg.generate(time.monotonic() + 30)
+        rounded = cg.heaviest(root.weights)
+        heaviest = {instance1.staff[e].id: row for e, (_, row) in rounded.items()}
+        cg.complete(root.weights)
+    finally:
+        cg.close()
+    completed = {instance1.staff[e].id: row for e, row in cg.fixed.items()}
+    assert len(completed) == len(instance1.staff)
+    verdict = evaluate(instance1, completed)
+    assert verdict.breaches == ()
+    assert verdict.objective <= evaluate(instance1, heaviest).objective
