@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import math
 import sys
 import time
 from pathlib import Path
@@ -19,7 +20,7 @@ from scheduler.settings import SolverSettings
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 ALL = [f"Instance{n}" for n in range(1, 25)]
 HEADER = (
-    "| instance | best known | ours | gap % | time to best (s) | status | valid | "
+    "| instance | best known | ours | gap % | bound | time to best (s) | status | valid | "
     "valid, README rule 6 |"
 )
 SPREAD_HEADER = (
@@ -68,12 +69,17 @@ def run(instance: Instance, args: argparse.Namespace, seed: int) -> Outcome:
 def row(
     name: str, known: int | None, outcome: Outcome, objective: int | None, valid: tuple[bool, bool]
 ) -> str:
-    """One markdown table row; the objective shown is the independent evaluator's."""
+    """One markdown table row; the objective shown is the independent evaluator's.
+
+    `bound` is the solver's proved lower bound rounded up (the objective is integer), so
+    ours − bound is how far the roster can be from optimal at most.
+    """
     ours = "—" if objective is None else str(objective)
     gap = "—" if known is None or objective is None else f"{100 * (objective - known) / known:.2f}"
+    bound = "—" if outcome.bound is None else str(math.ceil(outcome.bound - 1e-6))
     best = "—" if outcome.time_to_best is None else f"{outcome.time_to_best:.1f}"
     return (
-        f"| {name} | {known if known is not None else '?'} | {ours} | {gap} | {best} | "
+        f"| {name} | {known if known is not None else '?'} | {ours} | {gap} | {bound} | {best} | "
         f"{outcome.status} | {'yes' if valid[0] else 'NO'} | {'yes' if valid[1] else 'no'} |"
     )
 
@@ -127,7 +133,7 @@ def main() -> int:
         f"hint_share={args.hint_share:g}"
     )
     print(HEADER)
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|")
     failures = 0
     spreads: dict[str, RunSpread] = {}
     for name in args.instances:
