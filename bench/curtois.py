@@ -46,9 +46,10 @@ def run(instance: Instance, args: argparse.Namespace, seed: int) -> Outcome:
     model's `rows_above` literals), the row-by-row search of the dedicated model above that.
     """
     model = args.model
-    if model == "auto":
-        model = "engine" if size(instance) <= DedicatedSettings().rows_above else "dedicated"
-        model = "colgen" if model == "engine" and suits(instance) else model
+    if model == "auto" and size(instance) > DedicatedSettings().rows_above:
+        model = "dedicated"
+    elif model == "auto":
+        model = "colgen" if suits(instance) else "engine"
     if model == "colgen":
         return solve_colgen(instance, ColgenSettings(args.time_limit, args.workers, seed))
     if model == "dedicated":

@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -29,7 +29,7 @@ from scheduler.benchmarks.curtois import Instance, Roster
 from scheduler.benchmarks.curtois_check import objective
 from scheduler.benchmarks.curtois_construct import Row, construct_row
 from scheduler.benchmarks.curtois_engine import Improvement, Outcome, solve_with_engine
-from scheduler.benchmarks.curtois_model import CurtoisModel, build
+from scheduler.benchmarks.curtois_model import CurtoisModel, build, hint_roster, roster_of
 from scheduler.settings import SolverSettings
 
 SCALE = 1000
@@ -60,7 +60,6 @@ class ColgenSettings:
     dive_share: float = 0.85  # diving fixes what is left by LP weight alone after this
     smoothing: float = 0.5  # weight of the best prices so far in the prices priced at
     price_limit: float = 2.0  # seconds for one row's pricing model
-    add_found: bool = True  # every row a pricing search passes becomes a column too
     trust_gap: float = 0.01  # a dived roster this close to the LP bound is improved in place
     engine_share: float = 0.5  # a dive further off goes to the engine if done by this share
     dive_rounds: int = 20  # pricing rounds between two fixes
@@ -89,9 +88,10 @@ class Generation:
 
 @dataclass(frozen=True)
 class Dive:
-    """A dived roster, the root LP bound rounded up, and when the solve started."""
+    """A dived roster, its objective, the root LP bound rounded up, when the solve started."""
 
     roster: Roster
+    objective: int
     lower: int | None
     started: float
 
@@ -246,11 +246,10 @@ class ColumnGeneration:
         self.hints: dict[int, Row] = {}
         self.pool = ThreadPoolExecutor(max(1, settings.workers))
 
-    def start(self, roster: Roster | None = None) -> None:
-        """One column per employee: from `roster`, else built without prices."""
-        for e, staff in enumerate(self.instance.staff):
-            row = None if roster is None else tuple(roster[staff.id])
-            row = row or construct_row(self.instance, e, {})
+    def start(self) -> None:
+        """One column per employee, built without prices."""
+        for e in range(len(self.instance.staff)):
+            row = construct_row(self.instance, e, {})
             if row is None:
                 zero: Prices = defaultdict(int)
                 row = self.rows.price(e, zero, None, self.settings.price_limit).row
@@ -279,10 +278,9 @@ class ColumnGeneration:
             )
             if bound > best:
                 best, best_prices = bound, prices
-            added = sum(self.master.add(e, r.row) for e, r in priced.items())
-            if self.settings.add_found:
-                for e, r in priced.items():
-                    added += sum(self.master.add(e, row) for row in r.found)
+            added = sum(
+                self.master.add(e, row) for e, r in priced.items() for row in (r.row, *r.found)
+            )
             self.hints.update({e: r.row for e, r in priced.items()})
             rounds += 1
             converged = math.ceil(best - 1e-6) >= math.ceil(value - 1e-6)
@@ -308,10 +306,11 @@ class ColumnGeneration:
         weights = generation.weights
         began, steps = time.monotonic(), 0
         while len(self.fixed) < len(self.instance.staff):
-            order = sorted(self.heaviest(weights).items(), key=lambda item: -item[1][0])
+            heaviest = self.heaviest(weights)
+            order = sorted(heaviest.items(), key=lambda item: -item[1][0])
             now = time.monotonic()
             if now >= finish_by:
-                self.complete(weights)
+                self.complete(heaviest)
                 break
             pace = (now - began) / steps if steps else 0.0
             least = math.ceil(pace * len(order) / (finish_by - now))
@@ -331,13 +330,12 @@ class ColumnGeneration:
                 heaviest[e] = (w, row)
         return heaviest
 
-    def complete(self, weights: Sequence[float]) -> None:
+    def complete(self, heaviest: dict[int, tuple[float, Row]]) -> None:
         """Fix every free employee at once: the best mix of their columns (a small CP-SAT).
 
-        Rounding each to its heaviest column ignores how they cover together; choosing among
-        all generated columns, starting from that rounding, does not.
+        Rounding each to its `heaviest` column ignores how they cover together; choosing
+        among all generated columns, starting from that rounding, does not.
         """
-        heaviest = self.heaviest(weights)
         model = cp_model.CpModel()
         picks: dict[int, list[tuple[cp_model.IntVar, Row]]] = defaultdict(list)
         staffed: defaultdict[tuple[int, str], list[cp_model.IntVar]] = defaultdict(list)
@@ -380,13 +378,7 @@ class ColumnGeneration:
 def solve_colgen(
     instance: Instance, settings: ColgenSettings, on_improve: Improvement | None = None
 ) -> Outcome:
-    """Root column generation, diving, then the time left to improve the dived roster.
-
-    A dived roster within `trust_gap` of the LP bound is improved in the full model; one
-    further off means the LP misled the dive, and the engine gets the time left instead —
-    unless too little is left for the engine's own two phases, when the hinted full model
-    still repairs more (Instance8: a 1519 dive at 30 s became 1308 there).
-    """
+    """Root column generation, diving, then the time left to improve the dived roster."""
     started = time.monotonic()
     limit = settings.time_limit
     cg = ColumnGeneration(instance, settings)
@@ -397,9 +389,30 @@ def solve_colgen(
         dived = cg.dive(root, started + settings.dive_share * limit)
     finally:
         cg.close()
-    dive = Dive(dived, lower, started)
-    misled = lower is None or objective(instance, dived) > (1 + settings.trust_gap) * lower
-    if misled and time.monotonic() - started <= settings.engine_share * limit:
+    return finish(instance, settings, Dive(dived, objective(instance, dived), lower, started))
+
+
+def finish(
+    instance: Instance,
+    settings: ColgenSettings,
+    dive: Dive,
+    on_improve: Improvement | None = None,
+) -> Outcome:
+    """The time left after the dive: none if it meets the bound, else the engine or the model.
+
+    A dived roster within `trust_gap` of the LP bound is improved in the full model; one
+    further off means the LP misled the dive, and the engine gets the time left instead —
+    unless too little is left for the engine's own two phases, when the hinted full model
+    still repairs more (Instance8: a 1519 dive at 30 s became 1308 there).
+    """
+    at = time.monotonic() - dive.started
+    if dive.lower is not None and dive.objective <= dive.lower:
+        if on_improve is not None:
+            on_improve(at, dive.objective)
+        trace = ((at, float(dive.objective)),)
+        return Outcome("OPTIMAL", dive.roster, dive.objective, dive.lower, at, at, trace)
+    misled = dive.lower is None or dive.objective > (1 + settings.trust_gap) * dive.lower
+    if misled and at <= settings.engine_share * settings.time_limit:
         return finish_with_engine(instance, settings, dive, on_improve)
     return finish_in_model(instance, settings, dive, on_improve)
 
@@ -408,13 +421,10 @@ def finish_with_engine(
     instance: Instance, settings: ColgenSettings, dive: Dive, on_improve: Improvement | None
 ) -> Outcome:
     """The engine for the time left; the better of its roster and the dived one."""
-    start, lower, started = dive.roster, dive.lower, dive.started
-    dived = objective(instance, start)
-    at = time.monotonic() - started
+    start, dived, lower = dive.roster, dive.objective, dive.lower
+    at = time.monotonic() - dive.started
     if on_improve is not None:
         on_improve(at, dived)
-    if lower is not None and dived <= lower:
-        return Outcome("OPTIMAL", start, dived, lower, at, at, ((at, dived),))
 
     def shifted(t: float, value: float) -> None:
         if on_improve is not None:
@@ -422,7 +432,7 @@ def finish_with_engine(
 
     left = SolverSettings(settings.time_limit - at, settings.workers, settings.seed)
     engine = solve_with_engine(instance, left, shifted)
-    wall = time.monotonic() - started
+    wall = time.monotonic() - dive.started
     bounds = [b for b in (engine.bound, lower) if b is not None]
     bound = max(bounds) if bounds else None
     if engine.objective is None or engine.roster is None or engine.objective >= dived:
@@ -452,14 +462,11 @@ def finish_in_model(
         if on_improve is not None:
             on_improve(*trace[-1])
 
-    record(objective(instance, start))
+    record(dive.objective)
     m = build(instance)
-    for (e, d, shift_id), var in m.x.items():
-        m.model.add_hint(var, start[instance.staff[e].id][d] == shift_id)
-    for (e, d), var in m.work.items():
-        m.model.add_hint(var, start[instance.staff[e].id][d] is not None)
+    hint_roster(m, start)
     if lower is not None:
-        m.model.add(_objective_expression(m.model) >= lower)
+        m.model.add(m.cost >= lower)
 
     class Recorder(cp_model.CpSolverSolutionCallback):
         def on_solution_callback(self) -> None:
@@ -486,26 +493,12 @@ def finish_in_model(
             wall_seconds=wall,
             trace=(trace[0],),
         )
-    roster = {s.id: [None] * instance.horizon for s in instance.staff}
-    cells: dict[str, list[str | None]] = {k: list(v) for k, v in roster.items()}
-    for (e, d, shift_id), var in m.x.items():
-        if solver.boolean_value(var):
-            cells[instance.staff[e].id][d] = shift_id
     return Outcome(
         status=solver.status_name(status),
-        roster={k: tuple(v) for k, v in cells.items()},
+        roster=roster_of(m, solver),
         objective=solver.objective_value,
         bound=bound,
         time_to_best=next((t for t, v in trace if v <= solver.objective_value), wall),
         wall_seconds=wall,
         trace=tuple(trace),
     )
-
-
-def _objective_expression(model: cp_model.CpModel) -> cp_model.LinearExpr:
-    """The model's objective as an expression, to bound it from below with a constraint."""
-    proto = model.proto.objective
-    variables: Iterable[cp_model.IntVar] = (
-        model.get_int_var_from_proto_index(i) for i in proto.vars
-    )
-    return cp_model.LinearExpr.weighted_sum(list(variables), list(proto.coeffs)) + int(proto.offset)

@@ -40,7 +40,7 @@ class DedicatedSettings:
 
 @dataclass
 class CurtoisModel:
-    """The model with its decision literals x[e, d, s] and work[e, d]."""
+    """The model with its decision literals x[e, d, s] and work[e, d], and its objective."""
 
     instance: Instance
     model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
@@ -48,6 +48,7 @@ class CurtoisModel:
     work: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
     employees: set[int] = field(default_factory=set)
     strict_edges: bool = False
+    cost: cp_model.LinearExprT = 0
 
     def works(self, e: int, d: int) -> cp_model.IntVar | int:
         """Work literal of an employee on a day; 0 on days off and outside the horizon."""
@@ -88,7 +89,8 @@ def build(
         add_runs(m, e, staff)
         add_weekends(m, e, staff)
         add_rotation(m, e)
-    m.model.minimize(objective(m, costs))
+    m.cost = objective(m, costs)
+    m.model.minimize(m.cost)
     return m
 
 
@@ -241,7 +243,7 @@ def solve_dedicated(
     best = next((t for t, obj in trace if obj <= solver.objective_value), wall)
     return Outcome(
         status=solver.status_name(status),
-        roster=_roster(m, solver),
+        roster=roster_of(m, solver),
         objective=solver.objective_value,
         bound=solver.best_objective_bound,
         time_to_best=best,
@@ -258,12 +260,16 @@ def _hint_from_rows(
 
     deadline = started + settings.hint_share * settings.time_limit
     rows = improve_rows(m.instance, deadline, settings.workers, started=started)
-    if rows is None:
-        return
+    if rows is not None:
+        hint_roster(m, rows)
+
+
+def hint_roster(m: CurtoisModel, roster: Roster) -> None:
+    """Hint every shift and work literal with a roster's cells."""
     for (e, d, shift_id), var in m.x.items():
-        m.model.add_hint(var, rows[m.instance.staff[e].id][d] == shift_id)
+        m.model.add_hint(var, roster[m.instance.staff[e].id][d] == shift_id)
     for (e, d), var in m.work.items():
-        m.model.add_hint(var, rows[m.instance.staff[e].id][d] is not None)
+        m.model.add_hint(var, roster[m.instance.staff[e].id][d] is not None)
 
 
 def _since(started: float) -> float:
@@ -297,7 +303,8 @@ def _solve_by_rows(
     )
 
 
-def _roster(m: CurtoisModel, solver: cp_model.CpSolver) -> Roster:
+def roster_of(m: CurtoisModel, solver: cp_model.CpSolver) -> Roster:
+    """The roster of a solve's last solution."""
     cells: dict[str, list[str | None]] = {
         s.id: [None] * m.instance.horizon for s in m.instance.staff
     }

@@ -20,6 +20,7 @@ from scheduler.benchmarks.curtois_colgen import (
     ColumnGeneration,
     Dive,
     Prices,
+    finish,
     finish_with_engine,
     solve_colgen,
     suits,
@@ -133,7 +134,8 @@ def test_engine_takes_over_from_a_poor_dive_and_the_better_roster_wins(
     start = constructed_roster(instance1)
     poor = evaluate(instance1, start).objective
     assert poor > 607
-    outcome = finish_with_engine(instance1, SETTINGS, Dive(start, 558, time.monotonic()), None)
+    dive = Dive(start, poor, 558, time.monotonic())
+    outcome = finish_with_engine(instance1, SETTINGS, dive, None)
     assert outcome.roster is not None
     verdict = evaluate(instance1, outcome.roster)
     assert verdict.breaches == () and verdict.objective == outcome.objective == 607
@@ -145,8 +147,7 @@ def test_a_dive_that_meets_the_bound_is_optimal_without_another_search(
 ) -> None:
     start = constructed_roster(instance1)
     value = evaluate(instance1, start).objective
-    dive = Dive(start, value, time.monotonic())
-    outcome = finish_with_engine(instance1, SETTINGS, dive, None)
+    outcome = finish(instance1, SETTINGS, Dive(start, value, value, time.monotonic()))
     assert outcome.status == "OPTIMAL" and outcome.roster == start
     assert outcome.objective == outcome.bound == value
 
@@ -166,7 +167,7 @@ def test_completing_a_dive_mixes_columns_no_worse_than_rounding(instance1: Insta
         root = cg.generate(time.monotonic() + 30)
         rounded = cg.heaviest(root.weights)
         heaviest = {instance1.staff[e].id: row for e, (_, row) in rounded.items()}
-        cg.complete(root.weights)
+        cg.complete(rounded)
     finally:
         cg.close()
     completed = {instance1.staff[e].id: row for e, row in cg.fixed.items()}
