@@ -65,6 +65,7 @@ class ColgenSettings:
     dive_rounds: int = 20  # pricing rounds between two fixes
     dive_weight: float = 0.99  # columns weighing more are fixed together
     complete_share: float = 0.05  # the last employees' columns are mixed for this long
+    root_mix_share: float = 0.05  # every employee's root columns are mixed for this long
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,8 @@ class Generation:
 
 @dataclass(frozen=True)
 class Dive:
-    """A dived roster, its objective, the root LP bound rounded up, when the solve started."""
+    """A roster from the columns (dived or mixed), its objective, the root LP bound rounded
+    up, when the solve started."""
 
     roster: Roster
     objective: int
@@ -320,7 +322,7 @@ class ColumnGeneration:
                 self.master.fix(e, row)
             steps += 1
             weights = self.generate(finish_by, self.settings.dive_rounds).weights
-        return {self.instance.staff[e].id: row for e, row in self.fixed.items()}
+        return named(self.instance, self.fixed)
 
     def heaviest(self, weights: Sequence[float]) -> dict[int, tuple[float, Row]]:
         """Each free employee's column of most LP weight, with that weight."""
@@ -331,10 +333,15 @@ class ColumnGeneration:
         return heaviest
 
     def complete(self, heaviest: dict[int, tuple[float, Row]]) -> None:
-        """Fix every free employee at once: the best mix of their columns (a small CP-SAT).
+        """Fix every free employee at once to the best mix of their columns (`mix`)."""
+        self.fixed.update(self.mix(heaviest, self.settings.complete_share))
 
-        Rounding each to its `heaviest` column ignores how they cover together; choosing
-        among all generated columns, starting from that rounding, does not.
+    def mix(self, heaviest: dict[int, tuple[float, Row]], share: float) -> dict[int, Row]:
+        """The best mix of the free employees' generated columns, within `share` of the time.
+
+        A small CP-SAT over the columns (one per free employee, cover priced with the fixed
+        rows counted), started from rounding each to its `heaviest` column, which it can
+        only improve: rounding ignores how the rows cover together, the mix does not.
         """
         model = cp_model.CpModel()
         picks: dict[int, list[tuple[cp_model.IntVar, Row]]] = defaultdict(list)
@@ -362,13 +369,13 @@ class ColumnGeneration:
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = self.settings.workers
         solver.parameters.random_seed = self.settings.seed
-        solver.parameters.max_time_in_seconds = self.settings.complete_share * (
-            self.settings.time_limit
-        )
+        solver.parameters.max_time_in_seconds = share * self.settings.time_limit
         found = solver.solve(model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+        mixed: dict[int, Row] = {}
         for e, options in picks.items():
             chosen = [row for pick, row in options if found and solver.boolean_value(pick)]
-            self.fixed[e] = chosen[0] if chosen else heaviest[e][1]
+            mixed[e] = chosen[0] if chosen else heaviest[e][1]
+        return mixed
 
     def close(self) -> None:
         """Stop the pricing threads."""
@@ -386,10 +393,20 @@ def solve_colgen(
         cg.start()
         root = cg.generate(started + settings.root_share * limit)
         lower = math.ceil(root.bound - 1e-6) if root.bound > -math.inf else None
-        dived = cg.dive(root, started + settings.dive_share * limit)
+        mixed = named(instance, cg.mix(cg.heaviest(root.weights), settings.root_mix_share))
+        best = Dive(mixed, objective(instance, mixed), lower, started)
+        if lower is None or best.objective > (1 + settings.trust_gap) * lower:
+            dived = cg.dive(root, started + settings.dive_share * limit)
+            dive = Dive(dived, objective(instance, dived), lower, started)
+            best = min(best, dive, key=lambda found: found.objective)
     finally:
         cg.close()
-    return finish(instance, settings, Dive(dived, objective(instance, dived), lower, started))
+    return finish(instance, settings, best)
+
+
+def named(instance: Instance, rows: dict[int, Row]) -> Roster:
+    """Rows by employee index as a roster by employee ID."""
+    return {instance.staff[e].id: row for e, row in rows.items()}
 
 
 def finish(

@@ -9,10 +9,12 @@ import math
 import random
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from scheduler.benchmarks.curtois import Instance, read_instance
+from scheduler.benchmarks import curtois_colgen
+from scheduler.benchmarks.curtois import Instance, Roster, read_instance
 from scheduler.benchmarks.curtois_check import evaluate
 from scheduler.benchmarks.curtois_colgen import (
     SCALE,
@@ -22,10 +24,12 @@ from scheduler.benchmarks.curtois_colgen import (
     Prices,
     finish,
     finish_with_engine,
+    named,
     solve_colgen,
     suits,
 )
-from scheduler.benchmarks.curtois_construct import construct_row
+from scheduler.benchmarks.curtois_construct import Row, construct_row
+from scheduler.benchmarks.curtois_engine import Outcome
 
 DATA = Path(__file__).resolve().parents[3].parent / "shared" / "benchmarks" / "curtois"
 SETTINGS = ColgenSettings(time_limit=20, workers=1, seed=0)
@@ -175,3 +179,64 @@ def test_completing_a_dive_mixes_columns_no_worse_than_rounding(instance1: Insta
     verdict = evaluate(instance1, completed)
     assert verdict.breaches == ()
     assert verdict.objective <= evaluate(instance1, heaviest).objective
+
+
+def capture_finish(monkeypatch: pytest.MonkeyPatch) -> list[Dive]:
+    """Make `solve_colgen` hand its roster over without the final search; returns what it got."""
+    handed: list[Dive] = []
+
+    def hand_over(instance: Instance, settings: ColgenSettings, dive: Dive) -> Outcome:
+        handed.append(dive)
+        return Outcome("FEASIBLE", dive.roster, dive.objective, dive.lower, 0.0, 0.0, ())
+
+    monkeypatch.setattr(curtois_colgen, "finish", hand_over)
+    return handed
+
+
+def test_a_root_mix_within_the_trust_gap_is_handed_over_without_a_dive(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Instance5's root columns already mix into 1145 against a bound of 1141 (0.35 %): the
+    # dive (1246–1344 there) would only spend the time the full model needs to reach 1143.
+    instance5 = read_instance(DATA / "Instance5.txt")
+    handed = capture_finish(monkeypatch)
+
+    def no_dive(self: ColumnGeneration, generation: object, finish_by: float) -> None:
+        raise AssertionError("dived although the root mix was within the trust gap")
+
+    monkeypatch.setattr(ColumnGeneration, "dive", no_dive)
+    settings = ColgenSettings(time_limit=40, workers=1, seed=0, root_mix_share=0.25)
+    solve_colgen(instance5, settings)
+    [mixed] = handed
+    assert mixed.lower == 1141
+    verdict = evaluate(instance5, mixed.roster)
+    assert verdict.breaches == () and verdict.objective == mixed.objective
+    assert mixed.objective <= (1 + settings.trust_gap) * mixed.lower
+
+
+def test_a_root_mix_far_from_the_bound_is_dived_and_the_better_roster_kept(
+    instance1: Instance, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Instance1's bound (558) is 8 % below its optimum, so no mix can be trusted: it dives.
+    handed = capture_finish(monkeypatch)
+    found: dict[str, int] = {}
+    mix, dive = ColumnGeneration.mix, ColumnGeneration.dive
+
+    def spy_mix(self: ColumnGeneration, *args: Any) -> dict[int, Row]:
+        rows = mix(self, *args)
+        if not self.fixed:  # the root's mix, not the completion of a dive
+            found["mix"] = evaluate(instance1, named(instance1, rows)).objective
+        return rows
+
+    def spy_dive(self: ColumnGeneration, *args: Any) -> Roster:
+        roster = dive(self, *args)
+        found["dive"] = evaluate(instance1, roster).objective
+        return roster
+
+    monkeypatch.setattr(ColumnGeneration, "mix", spy_mix)
+    monkeypatch.setattr(ColumnGeneration, "dive", spy_dive)
+    solve_colgen(instance1, SETTINGS)
+    [best] = handed
+    assert set(found) == {"mix", "dive"}
+    assert best.objective == min(found.values())
+    assert evaluate(instance1, best.roster).objective == best.objective
