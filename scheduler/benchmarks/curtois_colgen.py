@@ -6,11 +6,13 @@ with cover priced softly. The master LP over the rows generated so far gives a d
 milliseconds) joins the master when it would lower it. At any prices π inside [−over weight,
 under weight] the Lagrangian value Σ_e min_row (cost − π·row) + Σ π·requirement is a lower
 bound on every roster, so the search knows how far it can still gain (Instance8: 1296.6
-against a best known 1308; the compact model's LP gives far less). Diving then fixes the
-employee whose row carries the most LP weight and generates columns again, until every row is
-fixed. A dived roster within 1 % of the bound is improved by the full CP-SAT model, hinted
-with it and with its objective bounded below by the bound; one further off goes to the
-engine (`curtois_engine`) for the time left, and the better roster is the answer.
+against a best known 1308; the compact model's LP gives far less). The root's columns are
+first mixed into a roster by a small CP-SAT over them; unless that is within 1 % of the bound
+(Instance5: 1145 against 1141), diving fixes the employee whose row carries the most LP
+weight and generates columns again, until every row is fixed. A roster within 1 % of the
+bound is improved by the full CP-SAT model, hinted with it and with its objective bounded
+below by the bound; one further off goes to the engine (`curtois_engine`) for the time left,
+and the better roster is the answer.
 """
 
 from __future__ import annotations
