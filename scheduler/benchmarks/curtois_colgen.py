@@ -99,6 +99,10 @@ class Dive:
     lower: int | None
     started: float
 
+    def trusted(self, gap: float) -> bool:
+        """Whether the roster is within `gap` of the bound, so the LP did not mislead it."""
+        return self.lower is not None and self.objective <= (1 + gap) * self.lower
+
 
 class Rows:
     """Each employee's own row model (built once) and the request costs of its rows."""
@@ -397,13 +401,13 @@ def solve_colgen(
         lower = math.ceil(root.bound - 1e-6) if root.bound > -math.inf else None
         mixed = named(instance, cg.mix(cg.heaviest(root.weights), settings.root_mix_share))
         best = Dive(mixed, objective(instance, mixed), lower, started)
-        if lower is None or best.objective > (1 + settings.trust_gap) * lower:
+        if not best.trusted(settings.trust_gap):
             dived = cg.dive(root, started + settings.dive_share * limit)
             dive = Dive(dived, objective(instance, dived), lower, started)
             best = min(best, dive, key=lambda found: found.objective)
     finally:
         cg.close()
-    return finish(instance, settings, best)
+    return finish(instance, settings, best, on_improve)
 
 
 def named(instance: Instance, rows: dict[int, Row]) -> Roster:
@@ -430,8 +434,7 @@ def finish(
             on_improve(at, dive.objective)
         trace = ((at, float(dive.objective)),)
         return Outcome("OPTIMAL", dive.roster, dive.objective, dive.lower, at, at, trace)
-    misled = dive.lower is None or dive.objective > (1 + settings.trust_gap) * dive.lower
-    if misled and at <= settings.engine_share * settings.time_limit:
+    if not dive.trusted(settings.trust_gap) and at <= settings.engine_share * settings.time_limit:
         return finish_with_engine(instance, settings, dive, on_improve)
     return finish_in_model(instance, settings, dive, on_improve)
 
@@ -446,7 +449,8 @@ def finish_with_engine(
         on_improve(at, dived)
 
     def shifted(t: float, value: float) -> None:
-        if on_improve is not None:
+        # The engine starts afresh: only its rosters better than the dived one improve.
+        if on_improve is not None and value < dived:
             on_improve(at + t, value)
 
     left = SolverSettings(settings.time_limit - at, settings.workers, settings.seed)
@@ -461,7 +465,7 @@ def finish_with_engine(
     proved = bound is not None and engine.objective <= bound
     status = "OPTIMAL" if proved else engine.status
     best = at + (engine.time_to_best or 0.0)
-    trace = ((at, dived), *((at + t, v) for t, v in engine.trace))
+    trace = ((at, dived), *((at + t, v) for t, v in engine.trace if v < dived))
     return Outcome(status, engine.roster, engine.objective, bound, best, wall, trace)
 
 

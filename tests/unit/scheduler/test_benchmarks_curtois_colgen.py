@@ -185,7 +185,9 @@ def capture_finish(monkeypatch: pytest.MonkeyPatch) -> list[Dive]:
     """Make `solve_colgen` hand its roster over without the final search; returns what it got."""
     handed: list[Dive] = []
 
-    def hand_over(instance: Instance, settings: ColgenSettings, dive: Dive) -> Outcome:
+    def hand_over(
+        instance: Instance, settings: ColgenSettings, dive: Dive, on_improve: object
+    ) -> Outcome:
         handed.append(dive)
         return Outcome("FEASIBLE", dive.roster, dive.objective, dive.lower, 0.0, 0.0, ())
 
@@ -240,3 +242,11 @@ def test_a_root_mix_far_from_the_bound_is_dived_and_the_better_roster_kept(
     assert set(found) == {"mix", "dive"}
     assert best.objective == min(found.values())
     assert evaluate(instance1, best.roster).objective == best.objective
+
+
+def test_colgen_reports_each_better_roster_to_the_progress_callback(instance1: Instance) -> None:
+    reported: list[tuple[float, float]] = []
+    outcome = solve_colgen(instance1, SETTINGS, lambda t, value: reported.append((t, value)))
+    values = [value for _, value in reported]
+    assert values and values[-1] == outcome.objective == 607
+    assert values == sorted(values, reverse=True)
