@@ -32,10 +32,14 @@ from scheduler.benchmarks.curtois_check import objective
 from scheduler.benchmarks.curtois_construct import Row, construct_row
 from scheduler.benchmarks.curtois_engine import Improvement, Outcome, solve_with_engine
 from scheduler.benchmarks.curtois_model import CurtoisModel, build, hint_roster, roster_of
+from scheduler.benchmarks.curtois_pricing import RowPricer
 from scheduler.settings import SolverSettings
 
 SCALE = 1000
 """Dual prices are rounded to 1/SCALE so each row's pricing model has integer costs."""
+
+ALTERNATIVES = 3
+"""Rows beside the cheapest that a programme's pricing adds: the best ending in other states."""
 
 Prices = dict[tuple[int, str], int]
 """(day, shift) → dual price of one more employee on it, times SCALE."""
@@ -44,11 +48,13 @@ Prices = dict[tuple[int, str], int]
 def suits(instance: Instance) -> bool:
     """Whether the root LP can converge within its share of a 60 s, 2-core run.
 
-    Every round prices every row, so its cost grows with employees × days × shift types:
-    on Instances 1–11 (at most 28 days, 6 shift types) the root converged in 2–25 s; on
-    12 (10 types) it took 31–39 s, on 14 (42 days) more than 40 s, on 17 it was far off.
+    Every round prices every row, so its cost grows with employees × days × shift types.
+    With rows priced by their programme (`curtois_pricing`) the root of Instances 1–12
+    (at most 28 days, 10 shift types) converges in 1–10 s (12: 8.4 s; it took 24–39 s with
+    a CP-SAT model per row); 14 (42 days) needs 20 s of its 24 and 13 (18 types, 120
+    employees) does not converge in 40 s.
     """
-    return instance.horizon <= 28 and len(instance.shifts) <= 6
+    return instance.horizon <= 28 and len(instance.shifts) <= 10
 
 
 @dataclass(frozen=True)
@@ -105,7 +111,7 @@ class Dive:
 
 
 class Rows:
-    """Each employee's own row model (built once) and the request costs of its rows."""
+    """Each employee's own row programme or model (built once) and its rows' request costs."""
 
     def __init__(self, instance: Instance) -> None:
         self.instance = instance
@@ -119,6 +125,9 @@ class Rows:
         for r in instance.off_requests:
             self.delta[index[r.employee], r.day, r.shift] += r.weight
         self.models: list[CurtoisModel] = [build(instance, [e], {}) for e in index.values()]
+        pricers = [RowPricer(instance, e) for e in index.values()]
+        self.pricers: list[RowPricer | None] = [p if p.fits else None for p in pricers]
+        self.cells = [(c.day, c.shift) for c in instance.cover]
 
     def cost(self, e: int, row: Row) -> int:
         """What the row's requests add to the objective (unmet on-requests, met off-requests)."""
@@ -127,7 +136,21 @@ class Rows:
         )
 
     def price(self, e: int, prices: Prices, hint: Row | None, limit: float) -> PricedRow:
-        """The row of least reduced cost at `prices`; its bound if the limit cut it short.
+        """The row of least reduced cost at `prices`: by its programme where that fits
+        (`curtois_pricing`, exact and a few ms), else by its CP-SAT row model."""
+        pricer = self.pricers[e]
+        if pricer is None:
+            return self.price_in_model(e, prices, hint, limit)
+        delta = self.delta
+        costs = {(d, s): SCALE * delta[e, d, s] - prices.get((d, s), 0) for d, s in self.cells}
+        priced = pricer.price(costs, 1 + ALTERNATIVES)
+        if not priced:
+            raise RuntimeError(f"employee {self.instance.staff[e].id}: no valid row found")
+        value = priced[0][0] + SCALE * self.constant[e]
+        return PricedRow(priced[0][1], value, value, tuple(row for _, row in priced[1:]))
+
+    def price_in_model(self, e: int, prices: Prices, hint: Row | None, limit: float) -> PricedRow:
+        """The row of least reduced cost by CP-SAT; its bound if the limit cut it short.
 
         The rows the search passed on the way (`found`) are columns too: a round that adds
         them needs fewer rounds to converge.
@@ -300,9 +323,19 @@ class ColumnGeneration:
                 return Generation(value, weights, best)
 
     def _price(self, free: Sequence[int], prices: Prices) -> dict[int, PricedRow]:
+        """Every free row at `prices`: CP-SAT rows on the pool, programmes meanwhile here.
+
+        A programme is Python-bound (numpy on small arrays keeps the GIL), so two threads of
+        them run slower than one; CP-SAT releases the GIL.
+        """
         limit = self.settings.price_limit
-        found = self.pool.map(lambda e: self.rows.price(e, prices, self.hints.get(e), limit), free)
-        return dict(zip(free, found, strict=True))
+        on_pool = [e for e in free if self.rows.pricers[e] is None]
+        futures = {
+            e: self.pool.submit(self.rows.price, e, prices, self.hints.get(e), limit)
+            for e in on_pool
+        }
+        here = {e: self.rows.price(e, prices, None, limit) for e in free if e not in futures}
+        return {e: here[e] if e in here else futures[e].result() for e in free}
 
     def dive(self, generation: Generation, finish_by: float) -> Roster:
         """Fix the rows the LP weights most, re-generating columns between fixes.
