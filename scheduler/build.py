@@ -33,15 +33,21 @@ class BuiltModel:
         return sum(t.weight * t.expr for t in self.terms if t.name == COVERAGE)
 
 
-def build_model(problem: p.Problem, explain: bool = False) -> BuiltModel:
-    """Build the roster model; `explain` guards each rule instance and drops the objective."""
+def build_model(
+    problem: p.Problem, explain: bool = False, coverage_rows: bool = True
+) -> BuiltModel:
+    """Build the roster model; `explain` guards each rule instance and drops the objective.
+
+    Without `coverage_rows` the coverage windows only shape the per-skill counts: a caller
+    that prices coverage itself (scheduler.team_pricing) adds no constraint for them.
+    """
     model = cp_model.CpModel()
     variables = build_variables(model, problem)
     guards = Guards(model, active=explain)
     constraints.add_all(variables, guards)
     families.add_all(variables, guards)
     weights = objectives.weights_of(problem.rules.weights)
-    terms = coverage.add_coverage(variables, weights[COVERAGE])
+    terms = coverage.add_coverage(variables, weights[COVERAGE]) if coverage_rows else []
     if not explain:
         terms += objectives.penalize_all(variables, weights)
     built = BuiltModel(model, variables, terms, guards)

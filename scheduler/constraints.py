@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from scheduler import problem as p
 from scheduler.guards import Guards, RuleInstance
 from scheduler.timeline import DAY, break_offset, minute_of, shift_interval, week_blocks
-from scheduler.variables import Variables, history_blocks
+from scheduler.variables import Expr, Variables, history_blocks
 
 
 def add_all(v: Variables, guards: Guards) -> None:
@@ -147,24 +149,43 @@ def fixed_breaks(v: Variables) -> dict[tuple[frozenset[str], int, str, int], int
     return counts
 
 
-def add_breaks(v: Variables, guards: Guards) -> None:
-    """S-3: breaks are placed so that each `min_on_duty` window keeps enough agents on duty."""
-    problem = v.problem
-    dates = problem.horizon.dates()
-    profiles = v.profiles()
+@dataclass(frozen=True)
+class DutyRow:
+    """On one day, at least `least` agents of `shift` are not on a break starting at one of
+    `options` (one slot-sized piece of a `min_on_duty` window, S-3)."""
+
+    shift: str
+    day: int
+    options: frozenset[int]
+    least: int
+
+
+def duty_rows(problem: p.Problem) -> list[DutyRow]:
+    """Every on-duty constraint of the breaks, in a stable order (S-3)."""
+    rows = []
     for rule in problem.breaks:
         shift = problem.shift(rule.shift)
-        for pieces in sorted(_duty_pieces(problem, rule, shift), key=_piece_order):
-            for d in range(v.days):
-                working = sum(v.count.get((pr, d, shift.code), 0) for pr in profiles)
-                resting = sum(
-                    v.on_break.get((pr, d, shift.code, o), 0)
-                    for pr in profiles
-                    for o in sorted(pieces[0])
-                )
-                detail = f"at least {pieces[1]} not on break"
-                enforce = guards.of(RuleInstance("S-3", shift.code, dates[d], detail))
-                v.model.add(working - resting >= pieces[1]).only_enforce_if(enforce)
+        for options, least in sorted(_duty_pieces(problem, rule, shift), key=_piece_order):
+            rows += [DutyRow(shift.code, d, options, least) for d in range(problem.horizon.days)]
+    return rows
+
+
+def not_on_break(v: Variables, row: DutyRow) -> Expr:
+    """Agents of the model working the row's shift that day who are not on one of its breaks."""
+    profiles = v.profiles()
+    d, code, options = row.day, row.shift, sorted(row.options)
+    working = sum(v.count.get((pr, d, code), 0) for pr in profiles)
+    resting = sum(v.on_break.get((pr, d, code, o), 0) for pr in profiles for o in options)
+    return working - resting
+
+
+def add_breaks(v: Variables, guards: Guards) -> None:
+    """S-3: breaks are placed so that each `min_on_duty` window keeps enough agents on duty."""
+    dates = v.problem.horizon.dates()
+    for row in duty_rows(v.problem):
+        detail = f"at least {row.least} not on break"
+        enforce = guards.of(RuleInstance("S-3", row.shift, dates[row.day], detail))
+        v.model.add(not_on_break(v, row) >= row.least).only_enforce_if(enforce)
 
 
 def _duty_pieces(

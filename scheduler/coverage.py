@@ -54,36 +54,58 @@ def slot_shapes(problem: p.Problem, v: Variables, slots: Slots) -> list[SlotShap
     ]
 
 
+@dataclass(frozen=True)
+class CoverageGroup:
+    """Slots of one shape, skill and requirement: one coverage constraint stands for them."""
+
+    shape: SlotShape
+    skill: str | None
+    need: int
+    slots: int
+
+
+def coverage_groups(problem: p.Problem, v: Variables) -> list[CoverageGroup]:
+    """Every coverage constraint of the model, in a stable order (S-2, R-7)."""
+    slots = Slots(problem.horizon, problem.slot_minutes)
+    shapes = slot_shapes(problem, v, slots)
+    groups: dict[tuple[SlotShape, str | None, int], int] = defaultdict(int)
+    for (slot, skill), need in requirements(problem, slots).items():
+        groups[shapes[slot], skill, need] += 1
+    return [
+        CoverageGroup(shape, skill, need, count)
+        for (shape, skill, need), count in sorted(groups.items(), key=_group_order)
+    ]
+
+
 def add_coverage(v: Variables, weight: int) -> list[PenaltyTerm]:
     """R-2/S-2: agents on duty (with the skill) per slot ≥ requirement; shortfall is penalised.
 
     Slots with the same shape and requirement share one constraint whose shortfall is
     weighted by the number of slots it stands for.
     """
-    problem = v.problem
-    slots = Slots(problem.horizon, problem.slot_minutes)
-    shapes = slot_shapes(problem, v, slots)
-    groups: dict[tuple[SlotShape, str | None, int], int] = defaultdict(int)
-    for (slot, skill), need in requirements(problem, slots).items():
-        groups[shapes[slot], skill, need] += 1
-    profiles = v.profiles()
     terms = []
-    for (shape, skill, need), slot_count in sorted(groups.items(), key=_group_order):
-        chosen = [pr for pr in profiles if skill is None or skill in pr]
-        on_duty = _on_duty(v, shape, chosen)
-        shortfall = v.model.new_int_var(0, need, "shortfall")
-        v.model.add(shortfall + on_duty >= need)
-        label = f"{slot_count} slot(s) needing {need}" + (f" with {skill}" if skill else "")
-        terms.append(PenaltyTerm("coverage_shortfall", weight * slot_count, shortfall, label))
+    for group in coverage_groups(v.problem, v):
+        on_duty = rostered_on_duty(v, group) + history_on_duty(v, group)
+        shortfall = v.model.new_int_var(0, group.need, "shortfall")
+        v.model.add(shortfall + on_duty >= group.need)
+        label = f"{group.slots} slot(s) needing {group.need}"
+        label += f" with {group.skill}" if group.skill else ""
+        terms.append(PenaltyTerm("coverage_shortfall", weight * group.slots, shortfall, label))
     return terms
 
 
-def _on_duty(v: Variables, shape: SlotShape, chosen: list[Profile]) -> Expr:
-    shifts, breaks = sorted(shape.shifts), sorted(shape.breaks)
+def rostered_on_duty(v: Variables, group: CoverageGroup) -> Expr:
+    """Agents of the model on duty (not on break) in the group's slots, with its skill."""
+    chosen = [pr for pr in v.profiles() if group.skill is None or group.skill in pr]
+    shifts, breaks = sorted(group.shape.shifts), sorted(group.shape.breaks)
     working = sum(v.count.get((pr, d, s), 0) for pr in chosen for d, s in shifts)
     resting = sum(v.on_break.get((pr, d, s, o), 0) for pr in chosen for d, s, o in breaks)
-    before = sum(n for pr, n in shape.history if pr in chosen)
-    return working - resting + before
+    return working - resting
+
+
+def history_on_duty(v: Variables, group: CoverageGroup) -> int:
+    """Agents still on duty from the previous roster in the group's slots, with its skill."""
+    return sum(n for pr, n in group.shape.history if group.skill is None or group.skill in pr)
 
 
 def _group_order(item: tuple[tuple[SlotShape, str | None, int], int]) -> tuple[object, ...]:
