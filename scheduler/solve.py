@@ -9,12 +9,13 @@ from dataclasses import replace
 
 from ortools.sat.python import cp_model
 
-from scheduler import decompose, explain, extract, floors
+from scheduler import decompose, explain, extract, floors, team_columns
 from scheduler import problem as p
 from scheduler.build import BuiltModel, build_model, hint_all
 from scheduler.callbacks import CancelWatcher, ProgressCallback, ProgressRecorder
 from scheduler.result import PenaltyDetail, Result, Status, Uncovered
 from scheduler.settings import SolverSettings
+from scheduler.team_pricing import Column
 
 
 def solve(
@@ -28,7 +29,9 @@ def solve(
     Lexicographic in two solves: the first (up to half the time) minimises the coverage
     shortfall under every other hard rule, or proves those rules conflict; the shortfall it
     reaches becomes a bound and its roster a complete hint for the second, which minimises
-    all penalties. Between them, per-team floors (scheduler.floors) strengthen the bound.
+    all penalties. Between them, per-team floors (scheduler.floors) strengthen the bound,
+    and on a week of four or more teams column generation over team rosters
+    (scheduler.team_columns) bounds the objective and mixes a better first roster.
     """
     settings = settings or SolverSettings()
     started = time.monotonic()
@@ -42,31 +45,114 @@ def solve(
     if status == cp_model.INFEASIBLE:
         words = explain.explain_infeasible(problem)
         return Result(Status.INFEASIBLE, explanation=tuple(words), wall_seconds=_since(started))
+    start = first
     if _found(status):
         built.model.minimize(built.objective())
         built.model.add(built.shortfall() <= round(first.objective_value))
         hint_all(built.model, first)
         if cancel is None or not cancel.is_set():
             floors.add_floors(built, FLOORS_SHARE * settings.time_limit)
+        if team_columns.applies(problem) and (cancel is None or not cancel.is_set()):
+            start = _start_from_columns(problem, built, first, settings, recorder, cancel)
     else:
         # No roster in half the time: settle for any roster that keeps the hard rules.
         built.model.clear_objective()  # type: ignore[no-untyped-call]
     if cancel is not None and cancel.is_set():
-        return _roster(built, first, False, started) if _found(status) else _unknown(started)
-    solver = cp_model.CpSolver()
-    left = max(0.1, settings.time_limit - _since(started))
-    replace(bounding(settings), time_limit=left).apply(solver)
-    with CancelWatcher(solver, cancel):
-        improved = solver.solve(built.model, recorder)
+        return _roster(built, start, False, started) if _found(status) else _unknown(started)
+    solver, improved = _optimise(built, settings, settings.time_limit, recorder, cancel)
     if _found(improved):
         optimal = improved == cp_model.OPTIMAL and _found(status)
         return _roster(built, solver, optimal, started)
     if _found(status):
         # Cancelled or out of time before the optimising solve found anything: the roster
-        # of the coverage solve keeps every hard rule and is still a valid answer.
-        return _roster(built, first, False, started)
+        # it started from keeps every hard rule and is still a valid answer.
+        return _roster(built, start, False, started)
     return _unknown(started)
 
+
+def _optimise(
+    built: BuiltModel,
+    settings: SolverSettings,
+    until: float,
+    recorder: ProgressRecorder,
+    cancel: threading.Event | None,
+) -> tuple[cp_model.CpSolver, cp_model.CpSolverStatus]:
+    """Minimise every penalty until `until` seconds after the start of the whole solve."""
+    solver = cp_model.CpSolver()
+    left = max(0.1, until - (time.monotonic() - recorder.started))
+    replace(bounding(settings), time_limit=left).apply(solver)
+    with CancelWatcher(solver, cancel):
+        status = solver.solve(built.model, recorder)
+    return solver, status
+
+
+def _start_from_columns(
+    problem: p.Problem,
+    built: BuiltModel,
+    first: cp_model.CpSolver,
+    settings: SolverSettings,
+    recorder: ProgressRecorder,
+    cancel: threading.Event | None,
+) -> cp_model.CpSolver:
+    """Bound the objective by column generation over team rosters (scheduler.team_columns)
+    and start from the roster it mixes when that is cheaper than the coverage solve's."""
+    limit = settings.time_limit
+    generation = team_columns.generate(
+        problem,
+        built,
+        extract.assignments(built, first),
+        settings.workers,
+        COLUMNS_SHARE * limit,
+        (recorder.started + COLUMNS_END * limit, recorder.started + MIX_END * limit),
+        cancel,
+    )
+    if generation.bound is not None:
+        built.model.add(built.objective() >= generation.bound)
+    start = first
+    if generation.mixed is not None:
+        mixed = _complete(problem, built, generation.mixed, settings, recorder, cancel)
+        cost = built.objective()
+        if mixed is not None and mixed.value(cost) < first.value(cost):
+            start = mixed
+    hint_all(built.model, start)
+    return start
+
+
+def _complete(
+    problem: p.Problem,
+    built: BuiltModel,
+    mixed: tuple[Column, ...],
+    settings: SolverSettings,
+    recorder: ProgressRecorder,
+    cancel: threading.Event | None,
+) -> cp_model.CpSolver | None:
+    """The whole model's values for mixed team rosters (their assignments and breaks fixed)."""
+    v = built.variables
+    shifts = {cell for column in mixed for cell in column.shifts}
+    placed: dict[tuple[frozenset[str], int, str, int], int] = defaultdict(int)
+    for column in mixed:
+        for profile, d, code, o, n in column.breaks:
+            placed[profile, d, code, o] += n
+    fixed = built.model.clone()
+    for (a, d, code), var in v.x.items():
+        fixed.add(var == int((problem.agents[a].id, d, code) in shifts))
+    for key, var in v.on_break.items():
+        fixed.add(var == placed.get(key, 0))
+    solver = cp_model.CpSolver()
+    replace(settings, time_limit=max(0.1, settings.time_limit / 10)).apply(solver)
+    with CancelWatcher(solver, cancel):
+        status = solver.solve(fixed, recorder)
+    return solver if _found(status) else None
+
+
+COLUMNS_SHARE = 0.4
+"""Deterministic seconds of team pricing (scheduler.team_columns) per second of the limit."""
+
+COLUMNS_END = 0.55
+"""Share of the time limit by which column generation has ended."""
+
+MIX_END = 0.8
+"""Share of the time limit by which the mix of its columns has ended."""
 
 FLOORS_SHARE = 0.05
 """Deterministic seconds of per-team floors (scheduler.floors) per second of the time limit."""

@@ -1,0 +1,256 @@
+"""Column generation over team rosters: a lower bound that sees each team's integrality, and
+a roster mixed from the team rosters generated (Dantzig–Wolfe decomposition by team).
+
+The whole model's LP bound misses what whole agents force inside a team: a team of seven
+that takes eight night shifts has a night spread of at least one (R-9), it cannot rest two
+agents on a day (R-4), and so on. The master LP here picks a convex combination of team
+rosters per team that covers every slot; each team is priced exactly by its own CP-SAT
+model (scheduler.team_pricing), and at any prices π the Lagrangian bound
+Σ_team min(cost − π·coverage) + π·demand bounds every roster's objective from below. The
+bound comes from pricing the duals of the whole problem's LP (and a converged master's);
+the rounds between, stabilised by a box around those prices (scheduler.team_master), are
+for columns, which SCIP mixes into a roster. On 105 agents × 1 week in 60 s the bound rises
+from CP-SAT's ~1 717 to ~1 770 and the roster falls from ~1 876 to ~1 800; converged (in
+about 200 s) the master's bound is 1 787 (docs/benchmarks.md, session 9).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from threading import Event
+
+from ortools.linear_solver import pywraplp
+
+from scheduler import problem as p
+from scheduler import relaxation
+from scheduler.build import BuiltModel
+from scheduler.team_master import Master, MasterFailed, linking_rows
+from scheduler.team_pricing import SCALE, BreakCount, Column, Priced, Prices, Shift, TeamPricer
+from scheduler.variables import Profile
+
+EXACT = 4.0
+"""Deterministic seconds of one team's pricing where its bound matters: at the whole LP's
+duals and at a converged master's (most end OPTIMAL well within; one cut short still
+counts with CP-SAT's bound). The duals of a master that has not converged are poor prices:
+on 105 × 7 they bounded 1 748–1 762 against 1 770 at the whole LP's."""
+
+QUICK = 0.25
+"""Deterministic seconds of one team's pricing in the rounds between, which are there for
+their columns (a team-week takes 0.2–2.5 s to prove its optimum, half that to find it)."""
+
+WEEK = 7
+"""Longest horizon column generation applies to (docs/benchmarks.md)."""
+
+MIN_TEAMS = 4
+"""Fewest teams column generation applies to."""
+
+BOX = 0.5
+"""Half-width of the box-step around the best prices, relative (at least one point)."""
+
+
+@dataclass(frozen=True)
+class Generation:
+    """What column generation reached: the bound (rounded up; None if none was proved), the
+    master LP's value, rounds of pricing, the columns, and the mixed team rosters."""
+
+    bound: int | None
+    lp: float
+    rounds: int
+    columns: int
+    mixed: tuple[Column, ...] | None
+
+
+def applies(problem: p.Problem) -> bool:
+    """A roster of a week or less for four or more teams linked only by coverage and breaks.
+
+    With three teams CP-SAT alone proves a week optimal within the minute (21 agents: in
+    seconds), and column generation only takes its time. Soft shift cover links teams by
+    day and shift, which the master does not price; over four weeks a team of seven takes
+    1–20 s to price, too slow for rounds of pricing.
+    """
+    teams = len(problem.teams())
+    return teams >= MIN_TEAMS and not problem.shift_cover and problem.horizon.days <= WEEK
+
+
+class ColumnGeneration:
+    """Pricers, master and the bound of one problem."""
+
+    def __init__(self, problem: p.Problem, built: BuiltModel, workers: int) -> None:
+        self.problem = problem
+        self.rows = linking_rows(problem, built)
+        teams = list(problem.teams())
+        self.pricers = [
+            TeamPricer(problem, team, self.rows.groups, self.rows.duty) for team in teams
+        ]
+        self.master = Master(teams, self.rows)
+        self.hints: dict[str, Column] = {}
+        self.started: dict[str, Column] = {}
+        self.pool = ThreadPoolExecutor(max(1, workers))
+        self.spent = 0.0
+
+    def start(self, roster: Sequence[p.Assignment]) -> None:
+        """The columns of a roster of the whole problem (each team's part of it)."""
+        team_of = {agent.id: agent.team for agent in self.problem.agents}
+        for pricer in self.pricers:
+            mine = [x for x in roster if team_of[x.agent] == pricer.team]
+            column = pricer.fixed(*_team_roster(self.problem, pricer, mine))
+            if column is not None:
+                self.master.add(column)
+                self.hints[pricer.team] = self.started[pricer.team] = column
+
+    def whole_lp_prices(self) -> Prices:
+        """Duals of the whole problem's LP relaxation: every team model's plus the linking rows."""
+        lp = relaxation.new_program()
+        cost: relaxation.LpExpr = 0
+        cover: list[relaxation.LpExpr] = [0] * len(self.rows.groups)
+        duty: list[relaxation.LpExpr] = [0] * len(self.rows.duty)
+        for pricer in self.pricers:
+            relaxed = relaxation.Relaxed(lp, pricer.built.model)
+            cost += relaxed.linear(pricer.cost)
+            cover = [c + relaxed.linear(e) for c, e in zip(cover, pricer.cover, strict=True)]
+            duty = [c + relaxed.linear(e) for c, e in zip(duty, pricer.duty, strict=True)]
+        for g, expr in enumerate(cover):
+            short = lp.NumVar(0, lp.infinity(), "")
+            cost += self.rows.caps[g] / SCALE * short
+            cover[g] = lp.Add(expr + short >= self.rows.demand[g])
+        duty = [lp.Add(e >= n) for e, n in zip(duty, self.rows.least, strict=True)]
+        lp.Minimize(cost)
+        if lp.Solve() != pywraplp.Solver.OPTIMAL:
+            raise MasterFailed("the whole problem's LP relaxation has no optimum")
+        return Prices(
+            tuple(
+                max(0, min(cap, round(SCALE * r.dual_value())))
+                for r, cap in zip(cover, self.rows.caps, strict=True)
+            ),
+            tuple(max(0, round(SCALE * r.dual_value())) for r in duty),
+        )
+
+    def price(self, prices: Prices, cap: float) -> tuple[float, int]:
+        """Price every team for up to `cap` deterministic seconds each and add the columns
+        found; the Lagrangian bound at `prices` and how many columns were new."""
+        jobs = [
+            self.pool.submit(pricer.price, prices, cap, self.hints.get(pricer.team))
+            for pricer in self.pricers
+        ]
+        priced: list[Priced] = [job.result() for job in jobs]
+        added = 0
+        for result in priced:
+            self.spent += result.deterministic_time
+            added += sum(self.master.add(column) for column in result.found)
+            if result.column is not None:
+                added += self.master.add(result.column)
+                self.hints[result.column.team] = result.column
+        bound = sum(result.bound for result in priced) + self.rows.worth(prices)
+        return bound / SCALE, added
+
+    def generate(self, budget: float, stop: Callable[[], bool]) -> tuple[float, float, int]:
+        """Price at the whole LP's duals (the first bound), then re-solve and price the
+        master's duals for columns until `budget` deterministic seconds of pricing are
+        spent, `stop()`, or the master has converged: then its duals are priced exactly
+        too, which proves the master's LP value a bound. The bound, the master LP's value
+        and the rounds."""
+        center = self.whole_lp_prices()
+        best, _ = self.price(center, EXACT)
+        width = BOX
+        self.master.stabilise(center, width)
+        rounds, converged, last = 1, False, math.inf
+        while self.spent < budget and not stop():
+            value, duals, binds = self.master.solve()
+            if not binds and math.ceil(best - 1e-6) >= math.ceil(value - 1e-6):
+                break
+            if not binds and value >= last - 1e-6:
+                converged = True  # the columns priced last round did not lower the LP
+                break
+            last = math.inf if binds else value
+            bound, _ = self.price(duals, QUICK)
+            rounds += 1
+            if bound > best:
+                best, center = bound, duals
+            elif binds:
+                width *= 2  # a null step: the box holds the duals away from better ones
+            self.master.stabilise(center, width)
+        self.master.stabilise(None)
+        value, duals, _ = self.master.solve()
+        if converged and not stop():
+            best = max(best, self.price(duals, EXACT)[0])
+            rounds += 1
+        return best, value, rounds
+
+    def mix(self, seconds: float) -> tuple[Column, ...] | None:
+        """One column per team that covers the rows (slack priced as in the master): SCIP's
+        best within `seconds`, from the starting roster's columns. (CP-SAT's two workers did
+        not improve that start in 20 s on 105 × 7; SCIP's branch and cut did, to 1 800.)"""
+        mip = pywraplp.Solver.CreateSolver("SCIP")
+        picks = [mip.BoolVar("") for _ in self.master.columns]
+        columns = list(zip(self.master.columns, picks, strict=True))
+        for pricer in self.pricers:
+            mip.Add(sum(var for column, var in columns if column.team == pricer.team) == 1)
+        cost = sum(column.cost * var for column, var in columns)
+        for g, need in enumerate(self.rows.demand):
+            short = mip.NumVar(0, max(0, need), "")
+            mip.Add(sum(c.cover[g] * var for c, var in columns if c.cover[g]) + short >= need)
+            cost += self.rows.caps[g] / SCALE * short
+        for r, least in enumerate(self.rows.least):
+            mip.Add(sum(c.duty[r] * var for c, var in columns if c.duty[r]) >= least)
+        mip.Minimize(cost)
+        started = {id(column) for column in self.started.values()}
+        mip.SetHint(picks, [float(id(column) in started) for column in self.master.columns])
+        mip.SetTimeLimit(max(1, int(1000 * seconds)))
+        if mip.Solve() not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
+            return None
+        return tuple(column for column, var in columns if var.solution_value() > 0.5)
+
+
+def generate(
+    problem: p.Problem,
+    built: BuiltModel,
+    roster: Sequence[p.Assignment],
+    workers: int,
+    budget: float,
+    deadlines: tuple[float, float],
+    cancel: Event | None = None,
+) -> Generation:
+    """Column generation from a roster of the whole problem, then a mix of its columns: the
+    bound it proves and the team rosters it mixes. `budget` caps the deterministic seconds
+    of pricing; generation stops at the first of `deadlines` (monotonic seconds), the mix at
+    the second, both when `cancel` is set."""
+    generation = ColumnGeneration(problem, built, workers)
+
+    def stop() -> bool:
+        return time.monotonic() >= deadlines[0] or (cancel is not None and cancel.is_set())
+
+    best, value, rounds = -math.inf, math.inf, 0
+    try:
+        generation.start(roster)
+        best, value, rounds = generation.generate(budget, stop)
+    except MasterFailed:
+        pass  # keep the bound and the columns so far
+    finally:
+        generation.pool.shutdown()
+    mixed = None
+    left = deadlines[1] - time.monotonic()
+    if generation.started and left > 0 and (cancel is None or not cancel.is_set()):
+        mixed = generation.mix(left)
+    bound = math.ceil(best - 1e-6) if best > 0 else None
+    return Generation(bound, value, rounds, len(generation.master.columns), mixed)
+
+
+def _team_roster(
+    problem: p.Problem, pricer: TeamPricer, roster: Sequence[p.Assignment]
+) -> tuple[frozenset[Shift], frozenset[BreakCount]]:
+    """A team's assignments as the pricer's shifts and break counts."""
+    v = pricer.built.variables
+    profile = {agent.id: v.profile_of[a] for a, agent in enumerate(v.problem.agents)}
+    shifts = frozenset((x.agent, problem.horizon.index(x.date), x.shift) for x in roster)
+    counts: dict[tuple[Profile, int, str, int], int] = defaultdict(int)
+    for x in roster:
+        rule = problem.break_rule(x.shift)
+        if rule is not None and x.break_start in rule.start_options:
+            o = rule.start_options.index(x.break_start)
+            counts[profile[x.agent], problem.horizon.index(x.date), x.shift, o] += 1
+    return shifts, frozenset((*key, n) for key, n in counts.items())
