@@ -110,10 +110,22 @@ class Dive:
         return self.lower is not None and self.objective <= (1 + gap) * self.lower
 
 
+def programmes_pay(instance: Instance) -> bool:
+    """Whether rows are priced by their programme (`curtois_pricing`) rather than CP-SAT.
+
+    With more than six shift types a CP-SAT row takes 15–25 ms and Instance12's root 24–39 s,
+    the programme's 8 s. With fewer, CP-SAT's rows — which bring the rows its search passed
+    — dive better: 60 s runs, seeds 0–2 (docs/benchmarks.md, session 9), Instance6 1950
+    proved optimal 3 of 3 with them against 1952 ×3 with programmes, Instance8 1306–1312
+    against 1404–1407.
+    """
+    return len(instance.shifts) > 6
+
+
 class Rows:
     """Each employee's own row programme or model (built once) and its rows' request costs."""
 
-    def __init__(self, instance: Instance) -> None:
+    def __init__(self, instance: Instance, programmes: bool = True) -> None:
         self.instance = instance
         index = {s.id: e for e, s in enumerate(instance.staff)}
         self.constant = [0] * len(instance.staff)
@@ -125,8 +137,8 @@ class Rows:
         for r in instance.off_requests:
             self.delta[index[r.employee], r.day, r.shift] += r.weight
         self.models: list[CurtoisModel] = [build(instance, [e], {}) for e in index.values()]
-        pricers = [RowPricer(instance, e) for e in index.values()]
-        self.pricers: list[RowPricer | None] = [p if p.fits else None for p in pricers]
+        pricers = [RowPricer(instance, e) if programmes else None for e in index.values()]
+        self.pricers: list[RowPricer | None] = [p if p and p.fits else None for p in pricers]
         self.cells = [(c.day, c.shift) for c in instance.cover]
 
     def cost(self, e: int, row: Row) -> int:
@@ -271,7 +283,7 @@ class ColumnGeneration:
     def __init__(self, instance: Instance, settings: ColgenSettings) -> None:
         self.instance = instance
         self.settings = settings
-        self.rows = Rows(instance)
+        self.rows = Rows(instance, programmes_pay(instance))
         self.master = Master(instance, self.rows)
         self.fixed: dict[int, Row] = {}
         self.hints: dict[int, Row] = {}

@@ -25,6 +25,7 @@ from scheduler.benchmarks.curtois_colgen import (
     finish,
     finish_with_engine,
     named,
+    programmes_pay,
     solve_colgen,
     suits,
 )
@@ -167,6 +168,19 @@ def test_a_dive_that_meets_the_bound_is_optimal_without_another_search(
 )
 def test_colgen_suits_short_horizons_with_few_shift_types(name: str, expected: bool) -> None:
     assert suits(read_instance(DATA / f"{name}.txt")) is expected
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"), [("Instance6", False), ("Instance8", False), ("Instance12", True)]
+)
+def test_programmes_price_the_rows_of_instances_of_more_than_six_shift_types(
+    name: str, expected: bool
+) -> None:
+    instance = read_instance(DATA / f"{name}.txt")
+    assert programmes_pay(instance) is expected
+    cg = ColumnGeneration(instance, SETTINGS)
+    cg.close()
+    assert any(p is not None for p in cg.rows.pricers) is expected
 
 
 def test_completing_a_dive_mixes_columns_no_worse_than_rounding(instance1: Instance) -> None:
