@@ -65,10 +65,11 @@ class ProgressRecorder(cp_model.CpSolverSolutionCallback):
 
 
 class CancelWatcher:
-    """Stops a solver from another thread as soon as the cancel event is set."""
+    """Stops a solver from another thread as soon as the cancel event is set: `stop` is its
+    way to stop (CP-SAT's `stop_search`, a MIP solver's `InterruptSolve`)."""
 
-    def __init__(self, solver: cp_model.CpSolver, cancel: threading.Event | None) -> None:
-        self.solver = solver
+    def __init__(self, stop: Callable[[], object], cancel: threading.Event | None) -> None:
+        self.stop = stop
         self.cancel = cancel
         self.finished = threading.Event()
         self.thread = threading.Thread(target=self._watch, daemon=True)
@@ -88,5 +89,5 @@ class CancelWatcher:
         # Keep asking: a stop requested before CP-SAT has started its search is not kept.
         while not self.finished.is_set():
             if self.cancel.wait(0.05):
-                self.solver.stop_search()
+                self.stop()
                 self.finished.wait(0.05)

@@ -284,7 +284,7 @@ def _solve_part(
             built.model.add_hint(var, hint[known] == code)
     solver = cp_model.CpSolver()
     replace(settings, time_limit=max(0.1, seconds)).apply(solver)
-    with CancelWatcher(solver, cancel):
+    with CancelWatcher(solver.stop_search, cancel):
         status = solver.solve(built.model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None

@@ -81,7 +81,7 @@ def _optimise(
     solver = cp_model.CpSolver()
     left = max(0.1, until - (time.monotonic() - recorder.started))
     replace(bounding(settings), time_limit=left).apply(solver)
-    with CancelWatcher(solver, cancel):
+    with CancelWatcher(solver.stop_search, cancel):
         status = solver.solve(built.model, recorder)
     return solver, status
 
@@ -140,7 +140,7 @@ def _complete(
         fixed.add(var == placed.get(key, 0))
     solver = cp_model.CpSolver()
     replace(settings, time_limit=max(0.1, settings.time_limit / 10)).apply(solver)
-    with CancelWatcher(solver, cancel):
+    with CancelWatcher(solver.stop_search, cancel):
         status = solver.solve(fixed, recorder)
     return solver if _found(status) else None
 
@@ -195,7 +195,7 @@ def _cover(
         hint_all(built.model, start)
     first = cp_model.CpSolver()
     replace(settings, time_limit=max(0.1, settings.time_limit / 2 - _since(started))).apply(first)
-    with CancelWatcher(first, cancel):
+    with CancelWatcher(first.stop_search, cancel):
         status = first.solve(built.model, recorder)
     if start is not None and not _found(status) and status != cp_model.INFEASIBLE:
         return start, cp_model.FEASIBLE
@@ -229,7 +229,7 @@ def _start_by_parts(
     solver = cp_model.CpSolver()
     left = settings.time_limit / 2 - _since(started)
     replace(settings, time_limit=max(0.1, left)).apply(solver)
-    with CancelWatcher(solver, cancel):
+    with CancelWatcher(solver.stop_search, cancel):
         status = solver.solve(fixed, recorder)
     return solver if _found(status) else None
 

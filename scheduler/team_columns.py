@@ -29,6 +29,7 @@ from ortools.linear_solver import pywraplp
 from scheduler import problem as p
 from scheduler import relaxation
 from scheduler.build import BuiltModel
+from scheduler.callbacks import CancelWatcher
 from scheduler.team_master import Master, MasterFailed, linking_rows
 from scheduler.team_pricing import SCALE, BreakCount, Column, Priced, Prices, Shift, TeamPricer
 from scheduler.variables import Profile
@@ -80,8 +81,11 @@ def applies(problem: p.Problem) -> bool:
 class ColumnGeneration:
     """Pricers, master and the bound of one problem."""
 
-    def __init__(self, problem: p.Problem, built: BuiltModel, workers: int) -> None:
+    def __init__(
+        self, problem: p.Problem, built: BuiltModel, workers: int, cancel: Event | None = None
+    ) -> None:
         self.problem = problem
+        self.cancel = cancel
         self.rows = linking_rows(problem, built)
         teams = list(problem.teams())
         self.pricers = [
@@ -132,9 +136,10 @@ class ColumnGeneration:
 
     def price(self, prices: Prices, cap: float) -> tuple[float, int]:
         """Price every team for up to `cap` deterministic seconds each and add the columns
-        found; the Lagrangian bound at `prices` and how many columns were new."""
+        found; the Lagrangian bound at `prices` (-inf if a team proved none) and how many
+        columns were new."""
         jobs = [
-            self.pool.submit(pricer.price, prices, cap, self.hints.get(pricer.team))
+            self.pool.submit(pricer.price, prices, cap, self.hints.get(pricer.team), self.cancel)
             for pricer in self.pricers
         ]
         priced: list[Priced] = [job.result() for job in jobs]
@@ -145,8 +150,10 @@ class ColumnGeneration:
             if result.column is not None:
                 added += self.master.add(result.column)
                 self.hints[result.column.team] = result.column
-        bound = sum(result.bound for result in priced) + self.rows.worth(prices)
-        return bound / SCALE, added
+        bounds = [result.bound for result in priced]
+        if any(bound is None for bound in bounds):
+            return -math.inf, added  # a team stopped before its first roster: no bound
+        return (sum(b for b in bounds if b is not None) + self.rows.worth(prices)) / SCALE, added
 
     def generate(self, budget: float, stop: Callable[[], bool]) -> tuple[float, float, int]:
         """Price at the whole LP's duals (the first bound), then re-solve and price the
@@ -154,7 +161,11 @@ class ColumnGeneration:
         spent, `stop()`, or the master has converged: then its duals are priced exactly
         too, which proves the master's LP value a bound. The bound, the master LP's value
         and the rounds."""
+        if stop():
+            return -math.inf, math.inf, 0
         center = self.whole_lp_prices()
+        if stop():
+            return -math.inf, math.inf, 0
         best, _ = self.price(center, EXACT)
         width = BOX
         self.master.stabilise(center, width)
@@ -201,7 +212,9 @@ class ColumnGeneration:
         started = {id(column) for column in self.started.values()}
         mip.SetHint(picks, [float(id(column) in started) for column in self.master.columns])
         mip.SetTimeLimit(max(1, int(1000 * seconds)))
-        if mip.Solve() not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
+        with CancelWatcher(mip.InterruptSolve, self.cancel):
+            status = mip.Solve()
+        if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
             return None
         return tuple(column for column, var in columns if var.solution_value() > 0.5)
 
@@ -219,7 +232,7 @@ def generate(
     bound it proves and the team rosters it mixes. `budget` caps the deterministic seconds
     of pricing; generation stops at the first of `deadlines` (monotonic seconds), the mix at
     the second, both when `cancel` is set."""
-    generation = ColumnGeneration(problem, built, workers)
+    generation = ColumnGeneration(problem, built, workers, cancel)
 
     def stop() -> bool:
         return time.monotonic() >= deadlines[0] or (cancel is not None and cancel.is_set())

@@ -11,11 +11,13 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from threading import Event
 
 from ortools.sat.python import cp_model
 
 from scheduler import problem as p
 from scheduler.build import BuiltModel, build_model
+from scheduler.callbacks import CancelWatcher
 from scheduler.constraints import DutyRow, not_on_break
 from scheduler.coverage import CoverageGroup, rostered_on_duty
 from scheduler.floors import team_relaxation
@@ -60,11 +62,12 @@ class Column:
 @dataclass(frozen=True)
 class Priced:
     """The best column found at some prices (None if none in time), the others found on the
-    way, and a lower bound of every team roster's priced cost there (thousandths)."""
+    way, and a lower bound of every team roster's priced cost there (thousandths; None when
+    the solve stopped before its first solution, when CP-SAT reports no bound but a 0)."""
 
     column: Column | None
     found: tuple[Column, ...]
-    bound: int
+    bound: int | None
     deterministic_time: float
 
 
@@ -104,8 +107,11 @@ class TeamPricer:
         self.cover = [rostered_on_duty(v, group) for group in groups]
         self.duty = [not_on_break(v, row) for row in rows]
 
-    def price(self, prices: Prices, budget: float, hint: Column | None) -> Priced:
-        """The cheapest team roster at `prices` within `budget` deterministic seconds."""
+    def price(
+        self, prices: Prices, budget: float, hint: Column | None, cancel: Event | None = None
+    ) -> Priced:
+        """The cheapest team roster at `prices` within `budget` deterministic seconds (or
+        until `cancel` is set: CP-SAT's bound then still bounds it)."""
         model = self.built.model
         terms = [(self.cost, SCALE)]
         terms += [(e, -q) for e, q in zip(self.cover, prices.cover, strict=True) if q]
@@ -118,11 +124,14 @@ class TeamPricer:
                 model.add_hint(var, (agent, d, code) in hint.shifts)
         solver = _solver(budget)
         found = _Found(self)
-        status = solver.solve(model, found)
+        with CancelWatcher(solver.stop_search, cancel):
+            status = solver.solve(model, found)
         used = solver.response_proto.deterministic_time
         if status == cp_model.INFEASIBLE:
             raise ValueError(f"team {self.team} has no roster that keeps its own rules")
-        bound = math.ceil(solver.best_objective_bound - 1e-6)
+        bound = None
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            bound = math.ceil(solver.best_objective_bound - 1e-6)
         best = found.columns[-1] if found.columns else None
         return Priced(best, tuple(found.columns[:-1]), bound, used)
 

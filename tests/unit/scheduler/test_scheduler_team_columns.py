@@ -3,9 +3,12 @@ valid bounds, exact coverage accounting, and rosters that keep every rule."""
 
 from __future__ import annotations
 
+import math
 import random
+import threading
 import time
 from collections import defaultdict
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -13,14 +16,16 @@ from ortools.sat.python import cp_model
 from scheduler_factories import day, make_problem, solve_checked
 
 from scheduler import extract, team_columns, team_master
+from scheduler.benchmarks.scale import scale_problem_data
 from scheduler.build import build_model
 from scheduler.constraints import duty_rows
 from scheduler.coverage import coverage_groups, history_on_duty, slot_shapes
 from scheduler.floors import team_relaxation
+from scheduler.io import parse_problem
 from scheduler.problem import Assignment, Problem
 from scheduler.result import Status
 from scheduler.settings import SolverSettings
-from scheduler.team_pricing import SCALE, Column, Prices, TeamPricer
+from scheduler.team_pricing import SCALE, Column, Priced, Prices, TeamPricer
 from scheduler.timeline import Slots, assignment_duty_slots, requirements
 
 
@@ -131,6 +136,42 @@ def test_pricing_bounds_every_team_roster_at_its_prices() -> None:
         pool += [priced.column, *priced.found]
         assert priced.bound == priced.column.priced(prices)  # proved optimal
         assert all(priced.bound <= column.priced(prices) for column in pool)
+
+
+def test_a_cancelled_pricing_stops_at_once_and_claims_no_bound() -> None:
+    """A team of seven over four weeks takes seconds to price; cancelled, it stops within
+    a fraction of that, and CP-SAT's bound of a solve stopped before its first solution (a
+    bare 0, above this team's priced optimum) is not taken for a bound."""
+    problem = parse_problem(scale_problem_data(42, 28))
+    team = sorted(problem.teams())[0]
+    pricer = pricer_of(problem, team)
+    prices = Prices((300,) * len(pricer.cover), (0,) * len(pricer.duty))
+    cancel = threading.Event()
+    cancel.set()
+    started = time.monotonic()
+    stopped = pricer.price(prices, budget=1000, hint=None, cancel=cancel)
+    assert time.monotonic() - started < 2
+    assert stopped.bound is None and stopped.column is None
+
+
+def test_a_round_in_which_a_team_proved_no_bound_bounds_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    problem = four_teams(days=5)
+    generation = team_columns.ColumnGeneration(problem, build_model(problem), workers=1)
+    generation.start(covered_roster(problem))
+    prices = generation.whole_lp_prices()
+    bound, _ = generation.price(prices, 10)
+    assert -math.inf < bound <= optimum(problem)
+    price = TeamPricer.price
+
+    def unbounded_b(pricer: TeamPricer, *args: Any) -> Priced:
+        priced = price(pricer, *args)
+        return replace(priced, bound=None) if pricer.team == "B" else priced
+
+    monkeypatch.setattr(TeamPricer, "price", unbounded_b)
+    assert generation.price(prices, 10)[0] == -math.inf
+    generation.pool.shutdown()
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
