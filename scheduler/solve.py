@@ -102,7 +102,7 @@ def _start_from_columns(
         built,
         extract.assignments(built, first),
         settings.workers,
-        COLUMNS_SHARE * limit,
+        COLUMNS_SHARE * limit * max(1, settings.workers),
         (recorder.started + COLUMNS_END * limit, recorder.started + MIX_END * limit),
         cancel,
     )
@@ -145,13 +145,14 @@ def _complete(
     return solver if _found(status) else None
 
 
-COLUMNS_SHARE = 0.4
-"""Deterministic seconds of team pricing (scheduler.team_columns) per second of the limit."""
+COLUMNS_SHARE = 0.6
+"""Deterministic seconds of team pricing (scheduler.team_columns) per second of the limit
+and worker (teams are priced in parallel, one per worker)."""
 
-COLUMNS_END = 0.55
+COLUMNS_END = 0.7
 """Share of the time limit by which column generation has ended."""
 
-MIX_END = 0.8
+MIX_END = 0.85
 """Share of the time limit by which the mix of its columns has ended."""
 
 FLOORS_SHARE = 0.05

@@ -6,12 +6,11 @@ that takes eight night shifts has a night spread of at least one (R-9), it canno
 agents on a day (R-4), and so on. The master LP here picks a convex combination of team
 rosters per team that covers every slot; each team is priced exactly by its own CP-SAT
 model (scheduler.team_pricing), and at any prices π the Lagrangian bound
-Σ_team min(cost − π·coverage) + π·demand bounds every roster's objective from below. The
-bound comes from pricing the duals of the whole problem's LP (and a converged master's);
-the rounds between, stabilised by a box around those prices (scheduler.team_master), are
-for columns, which SCIP mixes into a roster. On 105 agents × 1 week in 60 s the bound rises
-from CP-SAT's ~1 717 to ~1 770 and the roster falls from ~1 876 to ~1 800; converged (in
-about 200 s) the master's bound is 1 787 (docs/benchmarks.md, session 9).
+Σ_team min(cost − π·coverage) + π·demand bounds every roster's objective from below. Rounds
+price the duals of the whole problem's LP, then of the master stabilised by a box around the
+best prices (scheduler.team_master), until the bound meets the master's value; SCIP mixes the
+columns into a roster. On 105 agents × 1 week the master converges in ~10 rounds (~30 s) to
+a bound of 1 787 where CP-SAT alone proves ~1 717 (docs/benchmarks.md, session 10).
 """
 
 from __future__ import annotations
@@ -35,14 +34,9 @@ from scheduler.team_pricing import SCALE, BreakCount, Column, Priced, Prices, Sh
 from scheduler.variables import Profile
 
 EXACT = 4.0
-"""Deterministic seconds of one team's pricing where its bound matters: at the whole LP's
-duals and at a converged master's (most end OPTIMAL well within; one cut short still
-counts with CP-SAT's bound). The duals of a master that has not converged are poor prices:
-on 105 × 7 they bounded 1 748–1 762 against 1 770 at the whole LP's."""
-
-QUICK = 0.25
-"""Deterministic seconds of one team's pricing in the rounds between, which are there for
-their columns (a team-week takes 0.2–2.5 s to prove its optimum, half that to find it)."""
+"""Deterministic seconds of one team's pricing in a round. Without CP-SAT's cuts a team-week
+at a master's duals proves its optimum in 0.02–1.2 s; one cut short still counts, with
+CP-SAT's bound, and its best roster."""
 
 WEEK = 7
 """Longest horizon column generation applies to (docs/benchmarks.md)."""
@@ -156,40 +150,36 @@ class ColumnGeneration:
         return (sum(b for b in bounds if b is not None) + self.rows.worth(prices)) / SCALE, added
 
     def generate(self, budget: float, stop: Callable[[], bool]) -> tuple[float, float, int]:
-        """Price at the whole LP's duals (the first bound), then re-solve and price the
-        master's duals for columns until `budget` deterministic seconds of pricing are
-        spent, `stop()`, or the master has converged: then its duals are priced exactly
-        too, which proves the master's LP value a bound. The bound, the master LP's value
-        and the rounds."""
+        """Price at the whole LP's duals (the first bound), then at the duals of the master
+        re-solved within a box around the best prices so far, until the bound meets the
+        master's value (then no prices bound higher: the master's value is the best
+        Lagrangian bound over its columns), a round adds nothing, `budget` deterministic
+        seconds of pricing are spent, or `stop()`. Every round is exact: its bound counts,
+        and its columns are each team's best at the master's prices (on 105 × 7 exact rounds
+        brought the master down as fast per second as quick ones, and proved a bound on the
+        way). The bound, the master LP's value and the rounds."""
         if stop():
             return -math.inf, math.inf, 0
         center = self.whole_lp_prices()
         if stop():
             return -math.inf, math.inf, 0
         best, _ = self.price(center, EXACT)
-        width = BOX
-        self.master.stabilise(center, width)
-        rounds, converged, last = 1, False, math.inf
+        width, rounds = BOX, 1
         while self.spent < budget and not stop():
+            self.master.stabilise(center, width)
             value, duals, binds = self.master.solve()
             if not binds and math.ceil(best - 1e-6) >= math.ceil(value - 1e-6):
                 break
-            if not binds and value >= last - 1e-6:
-                converged = True  # the columns priced last round did not lower the LP
-                break
-            last = math.inf if binds else value
-            bound, _ = self.price(duals, QUICK)
+            bound, added = self.price(duals, EXACT)
             rounds += 1
             if bound > best:
                 best, center = bound, duals
             elif binds:
                 width *= 2  # a null step: the box holds the duals away from better ones
-            self.master.stabilise(center, width)
+            elif not added:
+                break  # the master's own duals found no new column: it is converged
         self.master.stabilise(None)
-        value, duals, _ = self.master.solve()
-        if converged and not stop():
-            best = max(best, self.price(duals, EXACT)[0])
-            rounds += 1
+        value, _, _ = self.master.solve()
         return best, value, rounds
 
     def mix(self, seconds: float) -> tuple[Column, ...] | None:

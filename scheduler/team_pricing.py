@@ -169,11 +169,15 @@ class TeamPricer:
 
 
 def _solver(budget: float) -> cp_model.CpSolver:
-    """One worker (deterministic), LP-heavy: with linearization level 2 a team-week prices in
-    tenths of a second, at the default level it often does not prove its optimum in 20 s."""
+    """One worker (deterministic), LP-heavy but without cuts: with linearization level 2 a
+    team-week prices in tenths of a second, at the default level it often does not prove its
+    optimum in 20 s; CP-SAT's cuts (cut level 0) cost more than they prune here: the 15
+    teams of 105 × 7 priced in 4.0 s instead of 14.4 s at a master's duals, the hardest in
+    1.1 s instead of 4.9 s (docs/benchmarks.md, session 10)."""
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.linearization_level = 2
+    solver.parameters.cut_level = 0
     solver.parameters.max_deterministic_time = budget
     return solver
 
