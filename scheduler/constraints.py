@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from scheduler import problem as p
 from scheduler.guards import Guards, RuleInstance
 from scheduler.timeline import DAY, break_offset, minute_of, shift_interval, week_blocks
-from scheduler.variables import Expr, Variables, history_blocks
+from scheduler.variables import Expr, Profile, Variables, history_blocks
 
 
 def add_all(v: Variables, guards: Guards) -> None:
@@ -127,23 +128,26 @@ def add_fixed(v: Variables, guards: Guards) -> None:
             v.model.add_bool_or([]).only_enforce_if(enforce)
         else:
             v.model.add(var == 1).only_enforce_if(enforce)
-    for (profile, d, code, o), count in fixed_breaks(v).items():
+    for (profile, d, code, o), count in break_counts(v, v.problem.fixed).items():
         v.model.add(v.on_break[profile, d, code, o] >= count)
 
 
-def fixed_breaks(v: Variables) -> dict[tuple[frozenset[str], int, str, int], int]:
-    """Fixed assignments with a break start, counted per profile, day, shift and option."""
+def break_counts(
+    v: Variables, roster: Iterable[p.Assignment]
+) -> dict[tuple[Profile, int, str, int], int]:
+    """Assignments with a break start, counted per profile, day, shift and option (the keys
+    of the model's `on_break`)."""
     index = {agent.id: a for a, agent in enumerate(v.problem.agents)}
-    counts: dict[tuple[frozenset[str], int, str, int], int] = {}
-    for fixed in v.problem.fixed:
-        rule = v.problem.break_rule(fixed.shift)
-        if rule is None or fixed.break_start not in rule.start_options:
+    counts: dict[tuple[Profile, int, str, int], int] = {}
+    for x in roster:
+        rule = v.problem.break_rule(x.shift)
+        if rule is None or x.break_start not in rule.start_options:
             continue
         key = (
-            v.profile_of[index[fixed.agent]],
-            v.problem.horizon.index(fixed.date),
-            fixed.shift,
-            rule.start_options.index(fixed.break_start),
+            v.profile_of[index[x.agent]],
+            v.problem.horizon.index(x.date),
+            x.shift,
+            rule.start_options.index(x.break_start),
         )
         counts[key] = counts.get(key, 0) + 1
     return counts

@@ -15,7 +15,7 @@ from scheduler.build import BuiltModel, build_model, hint_all
 from scheduler.callbacks import CancelWatcher, ProgressCallback, ProgressRecorder
 from scheduler.result import PenaltyDetail, Result, Status, Uncovered
 from scheduler.settings import SolverSettings
-from scheduler.team_pricing import Column
+from scheduler.team_pricing import Column, fix_roster
 
 
 def solve(
@@ -59,7 +59,7 @@ def solve(
         built.model.clear_objective()  # type: ignore[no-untyped-call]
     if cancel is not None and cancel.is_set():
         return _roster(built, start, False, started) if _found(status) else _unknown(started)
-    solver, improved = _optimise(built, settings, settings.time_limit, recorder, cancel)
+    solver, improved = _optimise(built, settings, recorder, cancel)
     if _found(improved):
         optimal = improved == cp_model.OPTIMAL and _found(status)
         return _roster(built, solver, optimal, started)
@@ -73,13 +73,12 @@ def solve(
 def _optimise(
     built: BuiltModel,
     settings: SolverSettings,
-    until: float,
     recorder: ProgressRecorder,
     cancel: threading.Event | None,
 ) -> tuple[cp_model.CpSolver, cp_model.CpSolverStatus]:
-    """Minimise every penalty until `until` seconds after the start of the whole solve."""
+    """Minimise every penalty in what is left of the time limit."""
     solver = cp_model.CpSolver()
-    left = max(0.1, until - (time.monotonic() - recorder.started))
+    left = max(0.1, settings.time_limit - (time.monotonic() - recorder.started))
     replace(bounding(settings), time_limit=left).apply(solver)
     with CancelWatcher(solver.stop_search, cancel):
         status = solver.solve(built.model, recorder)
@@ -110,7 +109,7 @@ def _start_from_columns(
         built.model.add(built.objective() >= generation.bound)
     start = first
     if generation.mixed is not None:
-        mixed = _complete(problem, built, generation.mixed, settings, recorder, cancel)
+        mixed = _complete(built, generation.mixed, settings, recorder, cancel)
         cost = built.objective()
         if mixed is not None and mixed.value(cost) < first.value(cost):
             start = mixed
@@ -119,7 +118,6 @@ def _start_from_columns(
 
 
 def _complete(
-    problem: p.Problem,
     built: BuiltModel,
     mixed: tuple[Column, ...],
     settings: SolverSettings,
@@ -127,17 +125,9 @@ def _complete(
     cancel: threading.Event | None,
 ) -> cp_model.CpSolver | None:
     """The whole model's values for mixed team rosters (their assignments and breaks fixed)."""
-    v = built.variables
-    shifts = {cell for column in mixed for cell in column.shifts}
-    placed: dict[tuple[frozenset[str], int, str, int], int] = defaultdict(int)
-    for column in mixed:
-        for profile, d, code, o, n in column.breaks:
-            placed[profile, d, code, o] += n
     fixed = built.model.clone()
-    for (a, d, code), var in v.x.items():
-        fixed.add(var == int((problem.agents[a].id, d, code) in shifts))
-    for key, var in v.on_break.items():
-        fixed.add(var == placed.get(key, 0))
+    shifts = {cell for column in mixed for cell in column.shifts}
+    fix_roster(fixed, built.variables, shifts, [b for column in mixed for b in column.breaks])
     solver = cp_model.CpSolver()
     replace(settings, time_limit=max(0.1, settings.time_limit / 10)).apply(solver)
     with CancelWatcher(solver.stop_search, cancel):

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import math
 import time
-from collections import defaultdict
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -29,9 +28,9 @@ from scheduler import problem as p
 from scheduler import relaxation
 from scheduler.build import BuiltModel
 from scheduler.callbacks import CancelWatcher
-from scheduler.team_master import Master, MasterFailed, linking_rows
+from scheduler.constraints import break_counts
+from scheduler.team_master import Master, MasterFailed, linking_rows, prices_of
 from scheduler.team_pricing import SCALE, BreakCount, Column, Priced, Prices, Shift, TeamPricer
-from scheduler.variables import Profile
 
 EXACT = 4.0
 """Deterministic seconds of one team's pricing in a round. Without CP-SAT's cuts a team-week
@@ -50,13 +49,10 @@ BOX = 0.5
 
 @dataclass(frozen=True)
 class Generation:
-    """What column generation reached: the bound (rounded up; None if none was proved), the
-    master LP's value, rounds of pricing, the columns, and the mixed team rosters."""
+    """What column generation reached: the bound (rounded up; None if none was proved) and
+    the mixed team rosters."""
 
     bound: int | None
-    lp: float
-    rounds: int
-    columns: int
     mixed: tuple[Column, ...] | None
 
 
@@ -73,7 +69,8 @@ def applies(problem: p.Problem) -> bool:
 
 
 class ColumnGeneration:
-    """Pricers, master and the bound of one problem."""
+    """Pricers, master and the bound of one problem (`best`: the highest Lagrangian bound
+    proved so far, in points)."""
 
     def __init__(
         self, problem: p.Problem, built: BuiltModel, workers: int, cancel: Event | None = None
@@ -90,13 +87,14 @@ class ColumnGeneration:
         self.started: dict[str, Column] = {}
         self.pool = ThreadPoolExecutor(max(1, workers))
         self.spent = 0.0
+        self.best = -math.inf
 
     def start(self, roster: Sequence[p.Assignment]) -> None:
         """The columns of a roster of the whole problem (each team's part of it)."""
         team_of = {agent.id: agent.team for agent in self.problem.agents}
         for pricer in self.pricers:
             mine = [x for x in roster if team_of[x.agent] == pricer.team]
-            column = pricer.fixed(*_team_roster(self.problem, pricer, mine))
+            column = pricer.fixed(*_team_roster(pricer, mine))
             if column is not None:
                 self.master.add(column)
                 self.hints[pricer.team] = self.started[pricer.team] = column
@@ -112,21 +110,16 @@ class ColumnGeneration:
             cost += relaxed.linear(pricer.cost)
             cover = [c + relaxed.linear(e) for c, e in zip(cover, pricer.cover, strict=True)]
             duty = [c + relaxed.linear(e) for c, e in zip(duty, pricer.duty, strict=True)]
-        for g, expr in enumerate(cover):
+        cover_constraints = []
+        for expr, need, cap in zip(cover, self.rows.demand, self.rows.caps, strict=True):
             short = lp.NumVar(0, lp.infinity(), "")
-            cost += self.rows.caps[g] / SCALE * short
-            cover[g] = lp.Add(expr + short >= self.rows.demand[g])
-        duty = [lp.Add(e >= n) for e, n in zip(duty, self.rows.least, strict=True)]
+            cost += cap / SCALE * short
+            cover_constraints.append(lp.Add(expr + short >= need))
+        duty_constraints = [lp.Add(e >= n) for e, n in zip(duty, self.rows.least, strict=True)]
         lp.Minimize(cost)
         if lp.Solve() != pywraplp.Solver.OPTIMAL:
             raise MasterFailed("the whole problem's LP relaxation has no optimum")
-        return Prices(
-            tuple(
-                max(0, min(cap, round(SCALE * r.dual_value())))
-                for r, cap in zip(cover, self.rows.caps, strict=True)
-            ),
-            tuple(max(0, round(SCALE * r.dual_value())) for r in duty),
-        )
+        return prices_of(cover_constraints, duty_constraints, self.rows.caps)
 
     def price(self, prices: Prices, cap: float) -> tuple[float, int]:
         """Price every team for up to `cap` deterministic seconds each and add the columns
@@ -149,38 +142,34 @@ class ColumnGeneration:
             return -math.inf, added  # a team stopped before its first roster: no bound
         return (sum(b for b in bounds if b is not None) + self.rows.worth(prices)) / SCALE, added
 
-    def generate(self, budget: float, stop: Callable[[], bool]) -> tuple[float, float, int]:
-        """Price at the whole LP's duals (the first bound), then at the duals of the master
-        re-solved within a box around the best prices so far, until the bound meets the
-        master's value (then no prices bound higher: the master's value is the best
-        Lagrangian bound over its columns), a round adds nothing, `budget` deterministic
-        seconds of pricing are spent, or `stop()`. Every round is exact: its bound counts,
-        and its columns are each team's best at the master's prices (on 105 × 7 exact rounds
-        brought the master down as fast per second as quick ones, and proved a bound on the
-        way). The bound, the master LP's value and the rounds."""
+    def generate(self, budget: float, stop: Callable[[], bool]) -> None:
+        """Raise `best`: price at the whole LP's duals (the first bound), then at the duals
+        of the master re-solved within a box around the best prices so far, until the bound
+        meets the master's value (then no prices bound higher: the master's value is the
+        best Lagrangian bound over its columns), a round adds nothing, `budget`
+        deterministic seconds of pricing are spent, or `stop()`. Every round is exact: its
+        bound counts, and its columns are each team's best at the master's prices (on
+        105 × 7 exact rounds brought the master down as fast per second as quick ones, and
+        proved a bound on the way)."""
         if stop():
-            return -math.inf, math.inf, 0
+            return
         center = self.whole_lp_prices()
         if stop():
-            return -math.inf, math.inf, 0
-        best, _ = self.price(center, EXACT)
-        width, rounds = BOX, 1
+            return
+        self.best, _ = self.price(center, EXACT)
+        width = BOX
         while self.spent < budget and not stop():
             self.master.stabilise(center, width)
             value, duals, binds = self.master.solve()
-            if not binds and math.ceil(best - 1e-6) >= math.ceil(value - 1e-6):
+            if not binds and math.ceil(self.best - 1e-6) >= math.ceil(value - 1e-6):
                 break
             bound, added = self.price(duals, EXACT)
-            rounds += 1
-            if bound > best:
-                best, center = bound, duals
+            if bound > self.best:
+                self.best, center = bound, duals
             elif binds:
                 width *= 2  # a null step: the box holds the duals away from better ones
             elif not added:
                 break  # the master's own duals found no new column: it is converged
-        self.master.stabilise(None)
-        value, _, _ = self.master.solve()
-        return best, value, rounds
 
     def mix(self, seconds: float) -> tuple[Column, ...] | None:
         """One column per team that covers the rows (slack priced as in the master): SCIP's
@@ -227,10 +216,9 @@ def generate(
     def stop() -> bool:
         return time.monotonic() >= deadlines[0] or (cancel is not None and cancel.is_set())
 
-    best, value, rounds = -math.inf, math.inf, 0
     try:
         generation.start(roster)
-        best, value, rounds = generation.generate(budget, stop)
+        generation.generate(budget, stop)
     except MasterFailed:
         pass  # keep the bound and the columns so far
     finally:
@@ -239,21 +227,15 @@ def generate(
     left = deadlines[1] - time.monotonic()
     if generation.started and left > 0 and (cancel is None or not cancel.is_set()):
         mixed = generation.mix(left)
-    bound = math.ceil(best - 1e-6) if best > 0 else None
-    return Generation(bound, value, rounds, len(generation.master.columns), mixed)
+    best = generation.best
+    return Generation(math.ceil(best - 1e-6) if best > 0 else None, mixed)
 
 
 def _team_roster(
-    problem: p.Problem, pricer: TeamPricer, roster: Sequence[p.Assignment]
+    pricer: TeamPricer, roster: Sequence[p.Assignment]
 ) -> tuple[frozenset[Shift], frozenset[BreakCount]]:
     """A team's assignments as the pricer's shifts and break counts."""
     v = pricer.built.variables
-    profile = {agent.id: v.profile_of[a] for a, agent in enumerate(v.problem.agents)}
-    shifts = frozenset((x.agent, problem.horizon.index(x.date), x.shift) for x in roster)
-    counts: dict[tuple[Profile, int, str, int], int] = defaultdict(int)
-    for x in roster:
-        rule = problem.break_rule(x.shift)
-        if rule is not None and x.break_start in rule.start_options:
-            o = rule.start_options.index(x.break_start)
-            counts[profile[x.agent], problem.horizon.index(x.date), x.shift, o] += 1
+    shifts = frozenset((x.agent, v.problem.horizon.index(x.date), x.shift) for x in roster)
+    counts = break_counts(v, roster)
     return shifts, frozenset((*key, n) for key, n in counts.items())

@@ -140,13 +140,24 @@ class Master:
             status = self.lp.Solve()
         if status != pywraplp.Solver.OPTIMAL:
             raise MasterFailed(f"GLOP status {status}")
-        duals = [max(0, round(SCALE * row.dual_value())) for row in self.cover]
-        prices = Prices(
-            tuple(min(cap, q) for q, cap in zip(duals, self.rows.caps, strict=True)),
-            tuple(max(0, round(SCALE * row.dual_value())) for row in self.duty),
-        )
         binds = any(v.solution_value() > 1e-6 for v in [*self.buy, *self.sell])
-        return self.objective.Value(), prices, binds
+        return self.objective.Value(), prices_of(self.cover, self.duty, self.rows.caps), binds
+
+
+def prices_of(
+    cover: Sequence[pywraplp.Constraint],
+    duty: Sequence[pywraplp.Constraint],
+    caps: Sequence[int],
+) -> Prices:
+    """The duals of solved linking rows as prices: thousandths, at least 0, each coverage
+    price within its cap (where any price gives a valid bound)."""
+    return Prices(
+        tuple(
+            max(0, min(cap, round(SCALE * row.dual_value())))
+            for row, cap in zip(cover, caps, strict=True)
+        ),
+        tuple(max(0, round(SCALE * row.dual_value())) for row in duty),
+    )
 
 
 class MasterFailed(RuntimeError):

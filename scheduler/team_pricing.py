@@ -9,7 +9,8 @@ problem's LP would add next — and its bound bounds every team roster at those 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from threading import Event
 
@@ -21,7 +22,7 @@ from scheduler.callbacks import CancelWatcher
 from scheduler.constraints import DutyRow, not_on_break
 from scheduler.coverage import CoverageGroup, rostered_on_duty
 from scheduler.floors import team_relaxation
-from scheduler.variables import Profile
+from scheduler.variables import Profile, Variables
 
 SCALE = 1000
 """Prices are whole thousandths of a penalty point, so every pricing objective is integer."""
@@ -140,11 +141,7 @@ class TeamPricer:
         v = self.built.variables
         model = self.built.model.clone()
         model.minimize(self.cost)
-        for (a, d, code), var in v.x.items():
-            model.add(var == int((v.problem.agents[a].id, d, code) in shifts))
-        placed = {(pr, d, code, o): n for pr, d, code, o, n in breaks}
-        for key, var in v.on_break.items():
-            model.add(var == placed.get(key, 0))
+        fix_roster(model, v, shifts, breaks)
         solver = _solver(10.0)
         status = solver.solve(model)
         return self.column(solver) if status == cp_model.OPTIMAL else None
@@ -166,6 +163,20 @@ class TeamPricer:
                 (*key, n) for key, var in v.on_break.items() if (n := int(solver.value(var)))
             ),
         )
+
+
+def fix_roster(
+    model: cp_model.CpModel, v: Variables, shifts: Collection[Shift], breaks: Iterable[BreakCount]
+) -> None:
+    """Fix every assignment and break count of `v` in `model` to a roster's: `shifts` worked,
+    `breaks` placed (counts of the same key add up, as do several teams' of one profile)."""
+    placed: dict[tuple[Profile, int, str, int], int] = defaultdict(int)
+    for profile, d, code, o, n in breaks:
+        placed[profile, d, code, o] += n
+    for (a, d, code), var in v.x.items():
+        model.add(var == int((v.problem.agents[a].id, d, code) in shifts))
+    for key, var in v.on_break.items():
+        model.add(var == placed.get(key, 0))
 
 
 def _solver(budget: float) -> cp_model.CpSolver:
