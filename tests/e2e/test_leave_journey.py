@@ -4,17 +4,20 @@ and publishes the repaired week (issue 6, L-1…L-5, R-11)."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from flask import Flask
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
+from scheduler.problem import Problem
+from scheduler.result import Result
 from scheduler.settings import SolverSettings
 from scheduler.solve import solve
 from tests.e2e.conftest import open_nav, sign_in_as
 from webapp.extensions import db
 from webapp.models import Employee, Site
-from webapp.services import demo, leave_coverage, roster_coverage, roster_edit, roster_problem
+from webapp.services import demo, roster_coverage, roster_edit, roster_problem
 from webapp.services import roster as roster_service
 
 TODAY = dt.date.today()
@@ -36,22 +39,37 @@ def publish_demo_week(app: Flask) -> tuple[str, dt.datetime, dt.datetime]:
         )
         db.session.commit()
         shifts = roster_service.published_assignments(db.session, site.id, LEAVE_DAY, LEAVE_DAY)
-        agent_ids = {e.id: e for e in db.session.scalars(select(Employee))}
         zone = dt.timezone(dt.timedelta(hours=8))
-        # An agent whose absence opens a coverage gap, so the re-roster has to move someone;
-        # a day shift first (the solver decides which shifts open gaps; a night is fine too).
+        # An agent whose absence leaves too few heads on duty, so the re-roster has to move
+        # someone: a gap that only the published break times open is closed by re-timing
+        # breaks (S-3), with nobody moved. A day shift first; a night is fine too.
+        short = headcount_shortfall(bundle.problem, result, None)
         shift = next(
             s
             for s in sorted(shifts, key=lambda s: s.end.astimezone(zone).date() > LEAVE_DAY)
-            if (hole := leave_coverage._without(db.session, agent_ids[s.employee_id],
-                                                [LEAVE_DAY]))
-            and len(roster_coverage.shortfalls(hole[1])) > len(roster_coverage.shortfalls(hole[0]))
-        )  # fmt: skip
+            if headcount_shortfall(bundle.problem, result, s.employee_code) > short
+        )
         return (
             shift.employee_code.lower(),
             shift.start.astimezone(zone),
             shift.end.astimezone(zone),
         )
+
+
+def headcount_shortfall(problem: Problem, result: Result, absent: str | None) -> int:
+    """Agent-slots short of R-2 with breaks ignored and `absent` off on the leave day."""
+    kept = tuple(
+        replace(a, break_start=None)
+        for a in result.assignments
+        if (a.agent, a.date) != (absent, LEAVE_DAY)
+    )
+    prof = roster_coverage.profile(problem, replace(result, assignments=kept))
+    first = prof.first_reachable
+    return sum(
+        max(0, need - have)
+        for skill, required in prof.required.items()
+        for need, have in zip(required[first:], prof.on_duty[skill][first:], strict=True)
+    )
 
 
 def published_week(app: Flask) -> dict[tuple[str, dt.date], str | None]:
