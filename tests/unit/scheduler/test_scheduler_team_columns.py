@@ -272,3 +272,32 @@ def _cells(problem: Problem, roster: list[Assignment], team: str) -> Any:
 def _assignments(problem: Problem, column: Column) -> list[Assignment]:
     dates = problem.horizon.dates()
     return [Assignment(agent, dates[d], code) for agent, d, code in sorted(column.shifts)]
+
+
+def test_two_workers_mix_with_each_scip_setting_and_keep_the_cheaper(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """One mix per worker, each with its own SCIP settings; the cheaper roster is kept."""
+    problem = four_teams(days=5, seed=0)
+    built = build_model(problem)
+    first_found = "limits/solutions = 1"  # SCIP stops at its first roster
+    monkeypatch.setattr(team_columns, "MIX_SETTINGS", (first_found, ""))
+    for workers in (1, 2):
+        generation = team_columns.ColumnGeneration(problem, built, workers)
+        with generation.pool:
+            generation.start(covered_roster(problem))
+            generation.generate(20, lambda: False)
+            mixed = generation.mix(10)
+            hasty, thorough = (generation._mix(10, s) for s in (first_found, ""))
+        assert hasty is not None and thorough is not None and hasty[0] > thorough[0]
+        assert mixed == (hasty if workers == 1 else thorough)[1]
+
+
+def test_a_scip_setting_it_does_not_know_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    problem = four_teams(days=5, seed=0)
+    monkeypatch.setattr(team_columns, "MIX_SETTINGS", ("no/such/parameter = 1",))
+    generation = team_columns.ColumnGeneration(problem, build_model(problem), 1)
+    with generation.pool:
+        generation.start(covered_roster(problem))
+        with pytest.raises(ValueError, match="no/such/parameter"):
+            generation.mix(5)
