@@ -144,10 +144,10 @@ class ColumnGeneration:
             if result.column is not None:
                 added += self.master.add(result.column)
                 self.hints[result.column.team] = result.column
-        bounds = [result.bound for result in priced]
-        if any(bound is None for bound in bounds):
+        bounds = [result.bound for result in priced if result.bound is not None]
+        if len(bounds) < len(priced):
             return -math.inf, added  # a team stopped before its first roster: no bound
-        return (sum(b for b in bounds if b is not None) + self.rows.worth(prices)) / SCALE, added
+        return (sum(bounds) + self.rows.worth(prices)) / SCALE, added
 
     def generate(self, budget: float, stop: Callable[[], bool]) -> None:
         """Raise `best`: price at the whole LP's duals (the first bound), then at the duals
