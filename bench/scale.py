@@ -3,7 +3,8 @@
 Per size: time to the first roster, to the first fully covered roster, until the roster was
 within 1 % of the final bound, final gap and status, taken from the engine's progress callback.
 With --penalties a second table splits each final objective by penalty family (R-9 to R-12),
-which shows where a gap lives: target hours sit at their LP value, the fairness spreads do not.
+which shows where a gap lives (on 42 x 28: target hours cost about what the LP bounds, the
+fairness spreads far more than their per-team floors).
 """
 
 from __future__ import annotations
