@@ -98,9 +98,10 @@ def main() -> int:
     for size in args.sizes:
         agents, days = (int(n) for n in size.split("x"))
         m = measure(agents, days, args.time_limit, args.workers, args.seed)
-        measured.append((f"{agents} × {days}", m))
+        label = f"{agents} × {days}"
+        measured.append((label, m))
         print(
-            f"| {agents} × {days} | {_fmt(m.first)} | {_fmt(m.covered)} | "
+            f"| {label} | {_fmt(m.first)} | {_fmt(m.covered)} | "
             f"{_fmt(m.within_one_percent)} | "
             f"{_fmt(m.gap, 2)} | {_fmt(m.objective, 0)} | {_fmt(m.bound, 0)} | {m.status} | "
             f"{'ok' if not m.violations else f'{m.violations} violations'} |",

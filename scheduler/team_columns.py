@@ -183,7 +183,7 @@ class ColumnGeneration:
         cheapest of SCIP's mixes within `seconds`, one per worker with each of MIX_SETTINGS,
         from the starting roster's columns. (CP-SAT's two workers did not improve that start
         in 20 s on 105 × 7; SCIP's branch and cut did, to 1 800.)"""
-        settings = MIX_SETTINGS[: min(self.workers, len(MIX_SETTINGS))]
+        settings = MIX_SETTINGS[: self.workers]
         mixes = [m for m in self.pool.map(lambda s: self._mix(seconds, s), settings) if m]
         return min(mixes, key=lambda m: m[0])[1] if mixes else None
 
