@@ -6,7 +6,10 @@ Every roster is judged by the independent evaluator (`curtois_check`), never by 
 from __future__ import annotations
 
 import math
+import multiprocessing
+import os
 import random
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -22,6 +25,7 @@ from scheduler.benchmarks.curtois_colgen import (
     ColumnGeneration,
     Dive,
     Prices,
+    SecondDive,
     finish,
     finish_with_engine,
     named,
@@ -268,3 +272,119 @@ def test_colgen_reports_each_better_roster_to_the_progress_callback(instance1: I
     values = [value for _, value in reported]
     assert values and values[-1] == outcome.objective == 607
     assert values == sorted(values, reverse=True)
+
+
+def test_a_jittered_dive_takes_other_paths_to_valid_rosters(instance1: Instance) -> None:
+    def fixing_order(jitter: random.Random | None) -> tuple[int, ...]:
+        cg = ColumnGeneration(instance1, SETTINGS)
+        cg.start()
+        try:
+            root = cg.generate(time.monotonic() + 30)
+            roster = cg.dive(root, time.monotonic() + 30, jitter)
+        finally:
+            cg.close()
+        assert len(roster) == len(instance1.staff)
+        assert evaluate(instance1, roster).breaches == ()
+        return tuple(cg.fixed)  # in the order the dive fixed them
+
+    plain = fixing_order(None)
+    assert any(fixing_order(random.Random(seed)) != plain for seed in range(5))
+
+
+def test_a_second_dive_is_forked_only_where_pricing_leaves_a_core_idle_and_no_thread_runs(
+    instance1: Instance, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def pays(workers: int) -> bool:
+        cg = ColumnGeneration(instance1, ColgenSettings(time_limit=20, workers=workers))
+        cg.close()
+        return SecondDive.pays(cg)
+
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    assert not pays(2)  # Instance1's rows are CP-SAT models priced on every worker
+    monkeypatch.setattr(curtois_colgen, "programmes_pay", lambda instance: True)
+    assert pays(2)
+    assert not pays(1)
+    monkeypatch.setattr(threading, "active_count", lambda: 2)
+    assert not pays(2)  # a fork would copy none of the other thread's held locks
+
+
+def forked_in_this_suite(monkeypatch: pytest.MonkeyPatch) -> int:
+    """Let Instance1 fork a second dive (its rows priced by programmes) although other tests
+    may have left threads running; returns this process's ID to tell parent from child."""
+    monkeypatch.setattr(curtois_colgen, "programmes_pay", lambda instance: True)
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    return os.getpid()
+
+
+# Python 3.12+ warns on any fork beside running threads; here they are other tests' idle ones.
+FORK_BESIDE_THREADS = pytest.mark.filterwarnings("ignore:.*use of fork.*:DeprecationWarning")
+
+
+@FORK_BESIDE_THREADS
+def test_the_second_dive_is_kept_when_it_is_better(
+    instance1: Instance, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Here only the forked child dives for real: the root's mix and the parent's own dive
+    # return a roster with nobody at work, so a roster that covers anything came from it.
+    parent = forked_in_this_suite(monkeypatch)
+    handed = capture_finish(monkeypatch)
+    nobody = {s.id: (None,) * instance1.horizon for s in instance1.staff}
+    mix, dive = ColumnGeneration.mix, ColumnGeneration.dive
+
+    def empty_root_mix(self: ColumnGeneration, *args: Any) -> dict[int, Row]:
+        rows = mix(self, *args)
+        return rows if self.fixed else {e: (None,) * instance1.horizon for e in rows}
+
+    def child_dives(self: ColumnGeneration, *args: Any) -> Roster:
+        return dive(self, *args) if os.getpid() != parent else nobody
+
+    monkeypatch.setattr(ColumnGeneration, "mix", empty_root_mix)
+    monkeypatch.setattr(ColumnGeneration, "dive", child_dives)
+    solve_colgen(instance1, ColgenSettings(time_limit=20, workers=2, seed=0))
+    [best] = handed
+    verdict = evaluate(instance1, best.roster)
+    assert verdict.breaches == () and verdict.objective == best.objective
+    assert best.objective < evaluate(instance1, nobody).objective
+
+
+@FORK_BESIDE_THREADS
+def test_a_second_dive_that_fails_leaves_the_parents_roster_without_waiting(
+    instance1: Instance, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parent = forked_in_this_suite(monkeypatch)
+    handed = capture_finish(monkeypatch)
+    dive = ColumnGeneration.dive
+    dived: list[int] = []
+
+    def parent_dives(self: ColumnGeneration, *args: Any) -> Roster:
+        if os.getpid() != parent:
+            raise RuntimeError("the forked dive fails")
+        roster = dive(self, *args)
+        dived.append(evaluate(instance1, roster).objective)
+        return roster
+
+    monkeypatch.setattr(ColumnGeneration, "dive", parent_dives)
+    started = time.monotonic()
+    solve_colgen(instance1, ColgenSettings(time_limit=20, workers=2, seed=0))
+    assert time.monotonic() - started < 10  # its deadline is 19 s after the start
+    [best] = handed
+    assert dived and best.objective <= dived[0]
+    assert evaluate(instance1, best.roster).breaches == ()
+
+
+@FORK_BESIDE_THREADS
+def test_a_parents_dive_that_fails_stops_the_second_dive(
+    instance1: Instance, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parent = forked_in_this_suite(monkeypatch)
+
+    def dives(self: ColumnGeneration, *args: Any) -> Roster:
+        if os.getpid() == parent:
+            raise RuntimeError("the master LP has no optimum")
+        time.sleep(60)  # a child still diving when the parent gives up
+        return {}
+
+    monkeypatch.setattr(ColumnGeneration, "dive", dives)
+    with pytest.raises(RuntimeError, match="no optimum"):
+        solve_colgen(instance1, ColgenSettings(time_limit=20, workers=2, seed=0))
+    assert multiprocessing.active_children() == []
