@@ -223,6 +223,10 @@ class _RowCollector(cp_model.CpSolverSolutionCallback):
         self.rows.append(tuple(cells))
 
 
+class MasterFailure(RuntimeError):
+    """GLOP stopped without an optimum: seen once in ~60 dives of Instance12 (session 13)."""
+
+
 class Master:
     """The master LP: one convex combination of rows per employee, cover with slack."""
 
@@ -269,7 +273,7 @@ class Master:
     def solve(self) -> tuple[float, tuple[float, ...], Prices]:
         """LP value, each column's weight and the dual prices (× SCALE, within their range)."""
         if self.lp.Solve() != pywraplp.Solver.OPTIMAL:
-            raise RuntimeError("the master LP has no optimum")
+            raise MasterFailure("the master LP has no optimum")
         prices = {
             key: max(-SCALE * c.over_weight, min(SCALE * c.under_weight, round(SCALE * dual)))
             for key, c in self.cover.items()
@@ -367,7 +371,8 @@ class ColumnGeneration:
 
         Each step fixes every employee whose best column weighs more than `dive_weight`, and
         at least as many of the heaviest as the time left allows at the pace so far (one
-        while there is time); after `finish_by` the rest are fixed together (`complete`).
+        while there is time); after `finish_by`, or if the master LP fails, the rest are
+        fixed together (`complete`).
         With `jitter` each weight is first scaled by a random factor in [JITTER, 1], so the
         dive takes another path than the plain one (`SecondDive`).
         """
@@ -391,7 +396,11 @@ class ColumnGeneration:
                 self.fixed[e] = row
                 self.master.fix(e, row)
             steps += 1
-            weights = self.generate(finish_by, self.settings.dive_rounds).weights
+            try:
+                weights = self.generate(finish_by, self.settings.dive_rounds).weights
+            except MasterFailure:
+                self.complete(heaviest)  # no LP to follow: mix the free rows' columns
+                break
         return named(self.instance, self.fixed)
 
     def heaviest(self, weights: Sequence[float]) -> dict[int, tuple[float, Row]]:

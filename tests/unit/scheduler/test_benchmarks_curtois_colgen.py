@@ -388,3 +388,27 @@ def test_a_parents_dive_that_fails_stops_the_second_dive(
     with pytest.raises(RuntimeError, match="no optimum"):
         solve_colgen(instance1, ColgenSettings(time_limit=20, workers=2, seed=0))
     assert multiprocessing.active_children() == []
+
+
+def test_a_dive_whose_master_lp_fails_completes_the_free_rows(
+    instance1: Instance, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cg = ColumnGeneration(instance1, SETTINGS)
+    cg.start()
+    try:
+        root = cg.generate(time.monotonic() + 30)
+        solve, calls = curtois_colgen.Master.solve, [0]
+
+        def fails_on_the_second_call(self: curtois_colgen.Master) -> Any:
+            calls[0] += 1
+            if calls[0] == 2:
+                raise curtois_colgen.MasterFailure("the master LP has no optimum")
+            return solve(self)
+
+        monkeypatch.setattr(curtois_colgen.Master, "solve", fails_on_the_second_call)
+        roster = cg.dive(root, time.monotonic() + 30)
+    finally:
+        cg.close()
+    assert calls[0] == 2  # the dive went on no further than the failure
+    assert len(roster) == len(instance1.staff)
+    assert evaluate(instance1, roster).breaches == ()
