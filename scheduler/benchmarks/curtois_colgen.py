@@ -372,9 +372,8 @@ class ColumnGeneration:
         Each step fixes every employee whose best column weighs more than `dive_weight`, and
         at least as many of the heaviest as the time left allows at the pace so far (one
         while there is time); after `finish_by`, or if the master LP fails, the rest are
-        fixed together (`complete`).
-        With `jitter` each weight is first scaled by a random factor in [JITTER, 1], so the
-        dive takes another path than the plain one (`SecondDive`).
+        fixed together (`complete`). With `jitter` each weight is first scaled by a random
+        factor in [JITTER, 1], so the dive takes another path than the plain one (`SecondDive`).
         """
         weights = generation.weights
         began, steps = time.monotonic(), 0

@@ -308,9 +308,10 @@ def test_a_second_dive_is_forked_only_where_pricing_leaves_a_core_idle_and_no_th
     assert not pays(2)  # a fork would copy none of the other thread's held locks
 
 
-def forked_in_this_suite(monkeypatch: pytest.MonkeyPatch) -> int:
-    """Let Instance1 fork a second dive (its rows priced by programmes) although other tests
-    may have left threads running; returns this process's ID to tell parent from child."""
+@pytest.fixture
+def parent(monkeypatch: pytest.MonkeyPatch) -> int:
+    """This process's ID, to tell parent from child; Instance1 then forks a second dive (its
+    rows priced by programmes) although other tests may have left threads running."""
     monkeypatch.setattr(curtois_colgen, "programmes_pay", lambda instance: True)
     monkeypatch.setattr(threading, "active_count", lambda: 1)
     return os.getpid()
@@ -322,11 +323,10 @@ FORK_BESIDE_THREADS = pytest.mark.filterwarnings("ignore:.*use of fork.*:Depreca
 
 @FORK_BESIDE_THREADS
 def test_the_second_dive_is_kept_when_it_is_better(
-    instance1: Instance, monkeypatch: pytest.MonkeyPatch
+    instance1: Instance, monkeypatch: pytest.MonkeyPatch, parent: int
 ) -> None:
     # Here only the forked child dives for real: the root's mix and the parent's own dive
     # return a roster with nobody at work, so a roster that covers anything came from it.
-    parent = forked_in_this_suite(monkeypatch)
     handed = capture_finish(monkeypatch)
     nobody = {s.id: (None,) * instance1.horizon for s in instance1.staff}
     mix, dive = ColumnGeneration.mix, ColumnGeneration.dive
@@ -349,9 +349,8 @@ def test_the_second_dive_is_kept_when_it_is_better(
 
 @FORK_BESIDE_THREADS
 def test_a_second_dive_that_fails_leaves_the_parents_roster_without_waiting(
-    instance1: Instance, monkeypatch: pytest.MonkeyPatch
+    instance1: Instance, monkeypatch: pytest.MonkeyPatch, parent: int
 ) -> None:
-    parent = forked_in_this_suite(monkeypatch)
     handed = capture_finish(monkeypatch)
     dive = ColumnGeneration.dive
     dived: list[int] = []
@@ -374,18 +373,17 @@ def test_a_second_dive_that_fails_leaves_the_parents_roster_without_waiting(
 
 @FORK_BESIDE_THREADS
 def test_a_parents_dive_that_fails_stops_the_second_dive(
-    instance1: Instance, monkeypatch: pytest.MonkeyPatch
+    instance1: Instance, monkeypatch: pytest.MonkeyPatch, parent: int
 ) -> None:
-    parent = forked_in_this_suite(monkeypatch)
 
     def dives(self: ColumnGeneration, *args: Any) -> Roster:
         if os.getpid() == parent:
-            raise RuntimeError("the master LP has no optimum")
+            raise RuntimeError("the parent's dive fails")
         time.sleep(60)  # a child still diving when the parent gives up
         return {}
 
     monkeypatch.setattr(ColumnGeneration, "dive", dives)
-    with pytest.raises(RuntimeError, match="no optimum"):
+    with pytest.raises(RuntimeError, match="the parent's dive fails"):
         solve_colgen(instance1, ColgenSettings(time_limit=20, workers=2, seed=0))
     assert multiprocessing.active_children() == []
 
