@@ -13,7 +13,8 @@ weight and generates columns again, until every row is fixed; where that keeps o
 busy, a forked copy dives on another path on the idle core (`SecondDive`) and the better
 roster goes on. A roster within 1 % of the bound is improved by the full CP-SAT model, hinted
 with it and with its objective bounded below by the bound; one further off goes to the engine
-(`curtois_engine`) for the time left, and the better roster is the answer.
+(`curtois_engine`) for the time left, and the better roster is the answer. Should GLOP stop
+without an optimum at the root, the engine gets the whole time (`finish_without_lp`).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
 
 from ortools.linear_solver import pywraplp
@@ -537,7 +538,10 @@ def solve_colgen(
     second: SecondDive | None = None
     try:
         cg.start()
-        root = cg.generate(started + settings.root_share * limit)
+        try:
+            root = cg.generate(started + settings.root_share * limit)
+        except MasterFailure:
+            return finish_without_lp(instance, settings, started, on_improve)
         lower = math.ceil(root.bound - 1e-6) if root.bound > -math.inf else None
         mixed = named(instance, cg.mix(cg.heaviest(root.weights), settings.root_mix_share))
         best = Dive(mixed, objective(instance, mixed), lower, started)
@@ -583,6 +587,28 @@ def finish(
     if not dive.trusted(settings.trust_gap) and at <= settings.engine_share * settings.time_limit:
         return finish_with_engine(instance, settings, dive, on_improve)
     return finish_in_model(instance, settings, dive, on_improve)
+
+
+def finish_without_lp(
+    instance: Instance, settings: ColgenSettings, started: float, on_improve: Improvement | None
+) -> Outcome:
+    """The engine for the time left when the root's master LP fails: no bound to trust and no
+    columns to dive, but the instance still gets a roster (a valid one on every instance is
+    a target of its own)."""
+    at = time.monotonic() - started
+
+    def shifted(t: float, value: float) -> None:
+        if on_improve is not None:
+            on_improve(at + t, value)
+
+    left = SolverSettings(max(0.1, settings.time_limit - at), settings.workers, settings.seed)
+    engine = solve_with_engine(instance, left, shifted)
+    return replace(
+        engine,
+        time_to_best=None if engine.time_to_best is None else at + engine.time_to_best,
+        wall_seconds=time.monotonic() - started,
+        trace=tuple((at + t, value) for t, value in engine.trace),
+    )
 
 
 def finish_with_engine(

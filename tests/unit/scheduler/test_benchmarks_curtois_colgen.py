@@ -410,3 +410,23 @@ def test_a_dive_whose_master_lp_fails_completes_the_free_rows(
     assert calls[0] == 2  # the dive went on no further than the failure
     assert len(roster) == len(instance1.staff)
     assert evaluate(instance1, roster).breaches == ()
+
+
+def test_a_root_whose_master_lp_fails_hands_the_whole_time_to_the_engine(
+    instance1: Instance, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def fails(self: curtois_colgen.Master) -> Any:
+        raise curtois_colgen.MasterFailure("the master LP has no optimum")
+
+    monkeypatch.setattr(curtois_colgen.Master, "solve", fails)
+    reported: list[tuple[float, float]] = []
+    began = time.monotonic()
+    outcome = solve_colgen(instance1, SETTINGS, lambda t, v: reported.append((t, v)))
+    assert outcome.roster is not None
+    verdict = evaluate(instance1, outcome.roster)
+    assert verdict.breaches == () and verdict.objective == outcome.objective == 607
+    assert outcome.bound == 607 and outcome.status == "OPTIMAL"  # the engine's own bound
+    # Times count from the solve's start, not the engine's: the failed root took some.
+    assert reported and list(outcome.trace) == reported
+    assert 0 < outcome.trace[0][0] <= outcome.wall_seconds <= time.monotonic() - began
+    assert outcome.time_to_best is not None and outcome.time_to_best >= outcome.trace[0][0]
