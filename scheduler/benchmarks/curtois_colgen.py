@@ -9,11 +9,10 @@ bound on every roster, so the search knows how far it can still gain (Instance8:
 against a best known 1308; the compact model's LP gives far less). The root's columns are
 first mixed into a roster by a small CP-SAT over them; unless that is within 1 % of the bound
 (Instance5: 1145 against 1141), diving fixes the employee whose row carries the most LP
-weight and generates columns again, until every row is fixed; where rows are priced by
-their programmes (Instance12) the last ~20 rows go to CP-SAT at once, restricted to the cells
-of their columns of least reduced cost (`ColumnGeneration.endgame`). A roster within 1 % of
-the bound is improved by the full CP-SAT model, hinted with it and with its objective bounded
-below by the bound; one further off goes to the engine
+weight and generates columns again, until every row is fixed; where that keeps one core
+busy, a forked copy dives on another path on the idle core (`SecondDive`) and the better
+roster goes on. A roster within 1 % of the bound is improved by the full CP-SAT model, hinted
+with it and with its objective bounded below by the bound; one further off goes to the engine
 (`curtois_engine`) for the time left, and the better roster is the answer. Should GLOP stop
 without an optimum at the root, the engine gets the whole time (`finish_without_lp`).
 """
@@ -21,11 +20,15 @@ without an optimum at the root, the engine gets the whole time (`finish_without_
 from __future__ import annotations
 
 import math
+import multiprocessing
+import random
+import threading
 import time
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from multiprocessing.connection import Connection
 
 from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
@@ -44,11 +47,11 @@ SCALE = 1000
 ALTERNATIVES = 3
 """Rows beside the cheapest that a programme's pricing adds: the best ending in other states."""
 
-ENDGAME_ROWS = 20
-"""Free rows left when a dive on one core hands them to CP-SAT (`ColumnGeneration.endgame`)."""
+JITTER = 0.7
+"""A second dive ranks each column by its LP weight times a random factor in [JITTER, 1]."""
 
-ENDGAME_REDUCED_COST = 2.0
-"""An endgame row keeps only the cells of its columns of at most this reduced cost."""
+HANDOVER = 2.0
+"""Seconds a second dive may take beyond its completion's share before it is given up."""
 
 Prices = dict[tuple[int, str], int]
 """(day, shift) → dual price of one more employee on it, times SCALE."""
@@ -229,7 +232,6 @@ class Master:
     """The master LP: one convex combination of rows per employee, cover with slack."""
 
     def __init__(self, instance: Instance, rows: Rows) -> None:
-        self.instance = instance
         self.rows = rows
         self.cover = {(c.day, c.shift): c for c in instance.cover}
         self.lp = pywraplp.Solver.CreateSolver("GLOP")
@@ -268,28 +270,6 @@ class Master:
         for owner, other, column in self.columns:
             if owner == e and other != row:
                 column.SetUb(0)
-
-    def without_closed(self, fixed: dict[int, Row]) -> Master:
-        """A master of the `fixed` rows and the free employees' columns, none closed."""
-        master = Master(self.instance, self.rows)
-        for e, row, _ in self.columns:
-            if e not in fixed:
-                master.add(e, row)
-        for e, row in fixed.items():
-            master.add(e, row)
-        return master
-
-    def cells_within(self, gap: float) -> dict[int, set[tuple[int, str | None]]]:
-        """Each employee's (day, shift or None) cells of their columns whose reduced cost at
-        the last solve's duals is at most `gap`: the cells an optimal mix is likely drawn from."""
-        cells: defaultdict[int, set[tuple[int, str | None]]] = defaultdict(set)
-        duals = {key: c.dual_value() for key, c in self.demand.items()}
-        for e, row, _ in self.columns:
-            reduced = self.rows.cost(e, row) - self.convexity[e].dual_value()
-            reduced -= sum(duals[d, s] for d, s in enumerate(row) if s is not None)
-            if reduced <= gap + 1e-6:
-                cells[e].update(enumerate(row))
-        return cells
 
     def solve(self) -> tuple[float, tuple[float, ...], Prices]:
         """LP value, each column's weight and the dual prices (× SCALE, within their range)."""
@@ -385,26 +365,29 @@ class ColumnGeneration:
         here = {e: self.rows.price(e, prices, None, limit) for e in free if e not in futures}
         return {e: here[e] if e in here else futures[e].result() for e in free}
 
-    def dive(self, generation: Generation, finish_by: float) -> Roster:
+    def dive(
+        self, generation: Generation, finish_by: float, jitter: random.Random | None = None
+    ) -> Roster:
         """Fix the rows the LP weights most, re-generating columns between fixes.
 
         Each step fixes every employee whose best column weighs more than `dive_weight`, and
         at least as many of the heaviest as the time left allows at the pace so far (one
         while there is time); after `finish_by`, or if the master LP fails, the rest are
-        fixed together (`complete`). Where rows are priced on one core (`prices_on_one_core`)
-        the last ENDGAME_ROWS free rows are fixed together by CP-SAT (`endgame`).
+        fixed together (`complete`). With `jitter` each weight is first scaled by a random
+        factor in [JITTER, 1], so the dive takes another path than the plain one (`SecondDive`).
         """
         weights = generation.weights
         began, steps = time.monotonic(), 0
         while len(self.fixed) < len(self.instance.staff):
             heaviest = self.heaviest(weights)
+            if jitter is not None:
+                heaviest = {
+                    e: (w * jitter.uniform(JITTER, 1.0), row) for e, (w, row) in heaviest.items()
+                }
             order = sorted(heaviest.items(), key=lambda item: -item[1][0])
             now = time.monotonic()
             if now >= finish_by:
                 self.complete(heaviest)
-                break
-            if self.prices_on_one_core() and len(order) <= ENDGAME_ROWS:
-                self.endgame(heaviest, generation.bound, finish_by)
                 break
             pace = (now - began) / steps if steps else 0.0
             least = math.ceil(pace * len(order) / (finish_by - now))
@@ -419,49 +402,6 @@ class ColumnGeneration:
                 self.complete(heaviest)  # no LP to follow: mix the free rows' columns
                 break
         return named(self.instance, self.fixed)
-
-    def endgame(
-        self, heaviest: dict[int, tuple[float, Row]], bound: float, finish_by: float
-    ) -> None:
-        """Fix every free row at once by CP-SAT's full model, the fixed rows held.
-
-        Rounding the last ~20 rows loses what the LP kept: on Instance12 the LP sits at the
-        bound with 40 of 60 rows fixed, yet dives from there ended at 4 352–5 462. CP-SAT over
-        all their rows is too wide (4 141 in 11 s); restricted to the cells of each free
-        row's columns of reduced cost ≤ ENDGAME_REDUCED_COST it ended within 2 % in 4 of 5
-        (docs/benchmarks.md, session 14). Hinted with the heaviest columns, so it can only
-        improve on rounding; if it finds nothing the free rows are mixed (`complete`).
-        """
-        master = self.master.without_closed(self.fixed)
-        try:
-            master.solve()
-        except MasterFailure:
-            self.complete(heaviest)
-            return
-        cells = master.cells_within(ENDGAME_REDUCED_COST)
-        m = build(self.instance)
-        rows = {**self.fixed, **{e: row for e, (_, row) in heaviest.items()}}
-        hint_roster(m, named(self.instance, rows))
-        for (e, d, shift), var in m.x.items():
-            if e in self.fixed:
-                m.model.add(var == int(self.fixed[e][d] == shift))
-            elif (d, shift) not in cells[e] and rows[e][d] != shift:
-                m.model.add(var == 0)
-        for (e, d), var in m.work.items():
-            if e not in self.fixed and (d, None) not in cells[e] and rows[e][d] is not None:
-                m.model.add(var == 1)
-        if bound > -math.inf:
-            m.model.add(m.cost >= math.ceil(bound - 1e-6))
-        solver = cp_model.CpSolver()
-        solver.parameters.num_workers = self.settings.workers
-        solver.parameters.random_seed = self.settings.seed
-        solver.parameters.max_time_in_seconds = max(0.1, finish_by - time.monotonic())
-        if solver.solve(m.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            self.complete(heaviest)
-            return
-        found = roster_of(m, solver)
-        for e in heaviest:
-            self.fixed[e] = tuple(found[self.instance.staff[e].id])
 
     def heaviest(self, weights: Sequence[float]) -> dict[int, tuple[float, Row]]:
         """Each free employee's column of most LP weight, with that weight."""
@@ -521,10 +461,71 @@ class ColumnGeneration:
         self.pool.shutdown()
 
     def prices_on_one_core(self) -> bool:
-        """Whether every row is priced by its programme (they hold the GIL, so a dive keeps
-        one core busy): where the endgame was measured (Instance12), and it then has the
-        cores to itself."""
+        """Whether every row is priced by its programme: they hold the GIL, so a dive then
+        keeps one core busy and leaves the others idle."""
         return all(pricer is not None for pricer in self.rows.pricers)
+
+
+class SecondDive:
+    """A second dive, on another path (`jitter`), in a forked copy of the column generation.
+
+    Where a dive keeps one core busy (`prices_on_one_core`), the idle core dives too, and the
+    better of the two rosters goes on. Dives of Instance12 end anywhere in 4 045–5 169
+    depending on their path; with a second one, 60 s runs ended within 2 % of the best known
+    in 23 of 29, without it in 10 of 20 (docs/benchmarks.md, session 13). The copy is forked
+    after the root, so it starts from the same master LP and columns; a process started
+    afresh (spawned) and sent the root's columns did no better than one dive (5 of 19).
+    """
+
+    def __init__(self, cg: ColumnGeneration, generation: Generation, finish_by: float) -> None:
+        context = multiprocessing.get_context("fork")
+        self.received, sent = context.Pipe(duplex=False)
+        self.process = context.Process(
+            target=_dive_and_send, args=(cg, generation, finish_by, sent), daemon=True
+        )
+        self.process.start()
+        sent.close()
+        settings = cg.settings
+        self.wait_until = finish_by + settings.complete_share * settings.time_limit + HANDOVER
+
+    @staticmethod
+    def pays(cg: ColumnGeneration) -> bool:
+        """Whether a second dive uses a core the first leaves idle, and it can safely fork:
+        a fork copies only the calling thread, so a lock another thread holds would stay
+        locked in the child."""
+        return (
+            cg.settings.workers >= 2
+            and cg.prices_on_one_core()
+            and "fork" in multiprocessing.get_all_start_methods()
+            and threading.active_count() == 1
+        )
+
+    def roster(self) -> Roster | None:
+        """The second dive's roster; None if it failed or is not done by `wait_until`."""
+        try:
+            if self.received.poll(max(0.0, self.wait_until - time.monotonic())):
+                roster: Roster = self.received.recv()
+                return roster
+        except EOFError:  # the child ended without sending: its dive failed
+            pass
+        return None
+
+    def close(self) -> None:
+        """Stop the child if it still runs (also when the parent's own dive failed)."""
+        if self.process.is_alive():
+            self.process.terminate()
+        self.process.join()
+        self.received.close()
+
+
+def _dive_and_send(
+    cg: ColumnGeneration, generation: Generation, finish_by: float, sent: Connection
+) -> None:
+    """The forked child: dive with jitter (seeded by the run's seed) and send the roster.
+    It gets pricing threads of its own: a fork keeps none of the parent's."""
+    cg.pool = ThreadPoolExecutor(max(1, cg.settings.workers))
+    sent.send(cg.dive(generation, finish_by, random.Random(cg.settings.seed)))
+    sent.close()
 
 
 def solve_colgen(
@@ -534,6 +535,7 @@ def solve_colgen(
     started = time.monotonic()
     limit = settings.time_limit
     cg = ColumnGeneration(instance, settings)
+    second: SecondDive | None = None
     try:
         cg.start()
         try:
@@ -544,11 +546,17 @@ def solve_colgen(
         mixed = named(instance, cg.mix(cg.heaviest(root.weights), settings.root_mix_share))
         best = Dive(mixed, objective(instance, mixed), lower, started)
         if not best.trusted(settings.trust_gap):
-            dived = cg.dive(root, started + settings.dive_share * limit)
-            dive = Dive(dived, objective(instance, dived), lower, started)
-            best = min(best, dive, key=lambda found: found.objective)
+            finish_by = started + settings.dive_share * limit
+            second = SecondDive(cg, root, finish_by) if SecondDive.pays(cg) else None
+            dived = [cg.dive(root, finish_by)]
+            if second is not None and (other := second.roster()) is not None:
+                dived.append(other)
+            dives = (Dive(roster, objective(instance, roster), lower, started) for roster in dived)
+            best = min(best, *dives, key=lambda found: found.objective)
     finally:
         cg.close()
+        if second is not None:
+            second.close()
     return finish(instance, settings, best, on_improve)
 
 

@@ -6,7 +6,10 @@ Every roster is judged by the independent evaluator (`curtois_check`), never by 
 from __future__ import annotations
 
 import math
+import multiprocessing
+import os
 import random
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -22,6 +25,7 @@ from scheduler.benchmarks.curtois_colgen import (
     ColumnGeneration,
     Dive,
     Prices,
+    SecondDive,
     finish,
     finish_with_engine,
     named,
@@ -270,6 +274,120 @@ def test_colgen_reports_each_better_roster_to_the_progress_callback(instance1: I
     assert values == sorted(values, reverse=True)
 
 
+def test_a_jittered_dive_takes_other_paths_to_valid_rosters(instance1: Instance) -> None:
+    def fixing_order(jitter: random.Random | None) -> tuple[int, ...]:
+        cg = ColumnGeneration(instance1, SETTINGS)
+        cg.start()
+        try:
+            root = cg.generate(time.monotonic() + 30)
+            roster = cg.dive(root, time.monotonic() + 30, jitter)
+        finally:
+            cg.close()
+        assert len(roster) == len(instance1.staff)
+        assert evaluate(instance1, roster).breaches == ()
+        return tuple(cg.fixed)  # in the order the dive fixed them
+
+    plain = fixing_order(None)
+    assert any(fixing_order(random.Random(seed)) != plain for seed in range(5))
+
+
+def test_a_second_dive_is_forked_only_where_pricing_leaves_a_core_idle_and_no_thread_runs(
+    instance1: Instance, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def pays(workers: int) -> bool:
+        cg = ColumnGeneration(instance1, ColgenSettings(time_limit=20, workers=workers))
+        cg.close()
+        return SecondDive.pays(cg)
+
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    assert not pays(2)  # Instance1's rows are CP-SAT models priced on every worker
+    monkeypatch.setattr(curtois_colgen, "programmes_pay", lambda instance: True)
+    assert pays(2)
+    assert not pays(1)
+    monkeypatch.setattr(threading, "active_count", lambda: 2)
+    assert not pays(2)  # a fork would copy none of the other thread's held locks
+
+
+@pytest.fixture
+def parent(monkeypatch: pytest.MonkeyPatch) -> int:
+    """This process's ID, to tell parent from child; Instance1 then forks a second dive (its
+    rows priced by programmes) although other tests may have left threads running."""
+    monkeypatch.setattr(curtois_colgen, "programmes_pay", lambda instance: True)
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    return os.getpid()
+
+
+# Python 3.12+ warns on any fork beside running threads; here they are other tests' idle ones.
+FORK_BESIDE_THREADS = pytest.mark.filterwarnings("ignore:.*use of fork.*:DeprecationWarning")
+
+
+@FORK_BESIDE_THREADS
+def test_the_second_dive_is_kept_when_it_is_better(
+    instance1: Instance, monkeypatch: pytest.MonkeyPatch, parent: int
+) -> None:
+    # Here only the forked child dives for real: the root's mix and the parent's own dive
+    # return a roster with nobody at work, so a roster that covers anything came from it.
+    handed = capture_finish(monkeypatch)
+    nobody = {s.id: (None,) * instance1.horizon for s in instance1.staff}
+    mix, dive = ColumnGeneration.mix, ColumnGeneration.dive
+
+    def empty_root_mix(self: ColumnGeneration, *args: Any) -> dict[int, Row]:
+        rows = mix(self, *args)
+        return rows if self.fixed else {e: (None,) * instance1.horizon for e in rows}
+
+    def child_dives(self: ColumnGeneration, *args: Any) -> Roster:
+        return dive(self, *args) if os.getpid() != parent else nobody
+
+    monkeypatch.setattr(ColumnGeneration, "mix", empty_root_mix)
+    monkeypatch.setattr(ColumnGeneration, "dive", child_dives)
+    solve_colgen(instance1, ColgenSettings(time_limit=20, workers=2, seed=0))
+    [best] = handed
+    verdict = evaluate(instance1, best.roster)
+    assert verdict.breaches == () and verdict.objective == best.objective
+    assert best.objective < evaluate(instance1, nobody).objective
+
+
+@FORK_BESIDE_THREADS
+def test_a_second_dive_that_fails_leaves_the_parents_roster_without_waiting(
+    instance1: Instance, monkeypatch: pytest.MonkeyPatch, parent: int
+) -> None:
+    handed = capture_finish(monkeypatch)
+    dive = ColumnGeneration.dive
+    dived: list[int] = []
+
+    def parent_dives(self: ColumnGeneration, *args: Any) -> Roster:
+        if os.getpid() != parent:
+            raise RuntimeError("the forked dive fails")
+        roster = dive(self, *args)
+        dived.append(evaluate(instance1, roster).objective)
+        return roster
+
+    monkeypatch.setattr(ColumnGeneration, "dive", parent_dives)
+    started = time.monotonic()
+    solve_colgen(instance1, ColgenSettings(time_limit=20, workers=2, seed=0))
+    assert time.monotonic() - started < 10  # its deadline is 19 s after the start
+    [best] = handed
+    assert dived and best.objective <= dived[0]
+    assert evaluate(instance1, best.roster).breaches == ()
+
+
+@FORK_BESIDE_THREADS
+def test_a_parents_dive_that_fails_stops_the_second_dive(
+    instance1: Instance, monkeypatch: pytest.MonkeyPatch, parent: int
+) -> None:
+
+    def dives(self: ColumnGeneration, *args: Any) -> Roster:
+        if os.getpid() == parent:
+            raise RuntimeError("the parent's dive fails")
+        time.sleep(60)  # a child still diving when the parent gives up
+        return {}
+
+    monkeypatch.setattr(ColumnGeneration, "dive", dives)
+    with pytest.raises(RuntimeError, match="the parent's dive fails"):
+        solve_colgen(instance1, ColgenSettings(time_limit=20, workers=2, seed=0))
+    assert multiprocessing.active_children() == []
+
+
 def test_a_dive_whose_master_lp_fails_completes_the_free_rows(
     instance1: Instance, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -312,76 +430,3 @@ def test_a_root_whose_master_lp_fails_hands_the_whole_time_to_the_engine(
     assert reported and list(outcome.trace) == reported
     assert 0 < outcome.trace[0][0] <= outcome.wall_seconds <= time.monotonic() - began
     assert outcome.time_to_best is not None and outcome.time_to_best >= outcome.trace[0][0]
-
-
-def dived_part_way(instance: Instance, cg: ColumnGeneration, rows: int) -> Any:
-    """The root, then the `rows` heaviest employees fixed and columns generated again."""
-    root = cg.generate(time.monotonic() + 30)
-    order = sorted(cg.heaviest(root.weights).items(), key=lambda item: -item[1][0])
-    for e, (_, row) in order[:rows]:
-        cg.fixed[e] = row
-        cg.master.fix(e, row)
-    return root, cg.generate(time.monotonic() + 30)
-
-
-def test_an_endgame_fixes_every_free_row_no_worse_than_rounding_and_keeps_the_fixed(
-    instance1: Instance,
-) -> None:
-    cg = ColumnGeneration(instance1, SETTINGS)
-    cg.start()
-    try:
-        root, now = dived_part_way(instance1, cg, 3)
-        fixed = dict(cg.fixed)
-        heaviest = cg.heaviest(now.weights)
-        rounded = {**fixed, **{e: row for e, (_, row) in heaviest.items()}}
-        cg.endgame(heaviest, root.bound, time.monotonic() + 10)
-    finally:
-        cg.close()
-    assert len(cg.fixed) == len(instance1.staff)
-    assert all(cg.fixed[e] == row for e, row in fixed.items())
-    verdict = evaluate(instance1, named(instance1, cg.fixed))
-    assert verdict.breaches == ()
-    assert verdict.objective <= evaluate(instance1, named(instance1, rounded)).objective
-    assert verdict.objective >= math.ceil(root.bound - 1e-6)
-
-
-def test_endgame_cells_include_every_column_the_lp_weighs(instance1: Instance) -> None:
-    cg = ColumnGeneration(instance1, SETTINGS)
-    cg.start()
-    try:
-        cg.generate(time.monotonic() + 30)
-        _, weights, _ = cg.master.solve()
-    finally:
-        cg.close()
-    cells = cg.master.cells_within(0.0)  # a column the LP weighs has no reduced cost
-    weighed = [
-        (e, row) for (e, row, _), w in zip(cg.master.columns, weights, strict=True) if w > 1e-6
-    ]
-    assert weighed and all(set(enumerate(row)) <= cells[e] for e, row in weighed)
-    unused = [(e, row) for e, row, _ in cg.master.columns if not set(enumerate(row)) <= cells[e]]
-    assert unused  # the restriction leaves cells out: some columns cost more at the duals
-
-
-def test_a_dive_on_one_core_hands_its_last_rows_to_the_endgame(
-    instance1: Instance, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    calls: list[int] = []
-    endgame = ColumnGeneration.endgame
-
-    def counted(self: ColumnGeneration, heaviest: Any, bound: float, finish_by: float) -> None:
-        calls.append(len(heaviest))
-        endgame(self, heaviest, bound, finish_by)
-
-    monkeypatch.setattr(ColumnGeneration, "endgame", counted)
-    monkeypatch.setattr(ColumnGeneration, "prices_on_one_core", lambda self: True)
-    monkeypatch.setattr(curtois_colgen, "ENDGAME_ROWS", 4)
-    cg = ColumnGeneration(instance1, SETTINGS)
-    cg.start()
-    try:
-        root = cg.generate(time.monotonic() + 30)
-        roster = cg.dive(root, time.monotonic() + 30)
-    finally:
-        cg.close()
-    assert len(calls) == 1 and 1 <= calls[0] <= 4
-    assert len(roster) == len(instance1.staff)
-    assert evaluate(instance1, roster).breaches == ()
