@@ -589,6 +589,24 @@ def finish(
     return finish_in_model(instance, settings, dive, on_improve)
 
 
+def engine_for_the_time_left(
+    instance: Instance,
+    settings: ColgenSettings,
+    at: float,
+    on_improve: Improvement | None,
+    below: float = math.inf,
+) -> Outcome:
+    """The engine's outcome for the time left after `at` seconds of the solve; its rosters
+    below `below` are reported at the solve's times, not the engine's (its own times stay)."""
+
+    def shifted(t: float, value: float) -> None:
+        if on_improve is not None and value < below:
+            on_improve(at + t, value)
+
+    left = SolverSettings(max(0.1, settings.time_limit - at), settings.workers, settings.seed)
+    return solve_with_engine(instance, left, shifted)
+
+
 def finish_without_lp(
     instance: Instance, settings: ColgenSettings, started: float, on_improve: Improvement | None
 ) -> Outcome:
@@ -596,13 +614,7 @@ def finish_without_lp(
     columns to dive, but the instance still gets a roster (a valid one on every instance is
     a target of its own)."""
     at = time.monotonic() - started
-
-    def shifted(t: float, value: float) -> None:
-        if on_improve is not None:
-            on_improve(at + t, value)
-
-    left = SolverSettings(max(0.1, settings.time_limit - at), settings.workers, settings.seed)
-    engine = solve_with_engine(instance, left, shifted)
+    engine = engine_for_the_time_left(instance, settings, at, on_improve)
     return replace(
         engine,
         time_to_best=None if engine.time_to_best is None else at + engine.time_to_best,
@@ -619,14 +631,8 @@ def finish_with_engine(
     at = time.monotonic() - dive.started
     if on_improve is not None:
         on_improve(at, dived)
-
-    def shifted(t: float, value: float) -> None:
-        # The engine starts afresh: only its rosters better than the dived one improve.
-        if on_improve is not None and value < dived:
-            on_improve(at + t, value)
-
-    left = SolverSettings(settings.time_limit - at, settings.workers, settings.seed)
-    engine = solve_with_engine(instance, left, shifted)
+    # The engine starts afresh: only its rosters better than the dived one improve.
+    engine = engine_for_the_time_left(instance, settings, at, on_improve, dived)
     wall = time.monotonic() - dive.started
     bounds = [b for b in (engine.bound, lower) if b is not None]
     bound = max(bounds) if bounds else None
