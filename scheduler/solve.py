@@ -104,6 +104,7 @@ def _start_from_columns(
         COLUMNS_SHARE * limit * max(1, settings.workers),
         (recorder.started + COLUMNS_END * limit, recorder.started + MIX_END * limit),
         cancel,
+        settings.seed,
     )
     if generation.bound is not None:
         built.model.add(built.objective() >= generation.bound)

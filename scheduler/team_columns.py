@@ -30,6 +30,7 @@ from scheduler.build import BuiltModel
 from scheduler.callbacks import CancelWatcher
 from scheduler.constraints import break_counts
 from scheduler.team_master import Master, MasterFailed, linking_rows, prices_of
+from scheduler.team_mix import ColumnSearch, Mix, best_mix
 from scheduler.team_pricing import SCALE, BreakCount, Column, Priced, Prices, Shift, TeamPricer
 
 EXACT = 4.0
@@ -43,11 +44,15 @@ WEEK = 7
 MIN_TEAMS = 4
 """Fewest teams column generation applies to."""
 
-MIX_SETTINGS = ("", "separating/maxroundsroot = 3\nseparating/maxrounds = 0")
-"""SCIP settings of the mixes run side by side, one per worker: its default, and few rounds
-of cutting planes (on the converged columns of 105 × 7 the default found 1 828–1 830 in
-10–20 s, the second 1 797; on another week the default did better). SCIP's search swings
-from run to run; a second mix uses the core that one leaves idle."""
+MIX_SETTINGS = ("separating/maxroundsroot = 3\nseparating/maxrounds = 0", "")
+"""SCIP settings of the mixes: the first continues from the local search's mix, each next
+one runs on a further worker from the starting roster. Few rounds of cutting planes, and
+SCIP's default (on the converged columns of 105 × 7 the default found 1 828–1 830 in 10–20 s,
+the first 1 797; on another week the default did better). SCIP alone swings from run to run
+(1 793–2 335 on one week, docs/benchmarks.md session 15), hence the local search first."""
+
+LOCAL_SHARE = 0.3
+"""Share of the mix's time for the local search (it settles within 1–3 s on 105 × 7)."""
 
 BOX = 0.5
 """Half-width of the box-step around the best prices, relative (at least one point)."""
@@ -178,17 +183,61 @@ class ColumnGeneration:
             elif not added:
                 break  # the master's own duals found no new column: it is converged
 
-    def mix(self, seconds: float) -> tuple[Column, ...] | None:
-        """One column per team that covers the rows (slack priced as in the master): the
-        cheapest of SCIP's mixes within `seconds`, one per worker with each of MIX_SETTINGS,
-        from the starting roster's columns. (CP-SAT's two workers did not improve that start
-        in 20 s on 105 × 7; SCIP's branch and cut did, to 1 800.)"""
-        settings = MIX_SETTINGS[: self.workers]
-        mixes = [m for m in self.pool.map(lambda s: self._mix(seconds, s), settings) if m]
-        return min(mixes, key=lambda m: m[0])[1] if mixes else None
+    def mix(self, seconds: float, seed: int) -> tuple[Column, ...] | None:
+        """One column per team that meets the rows (slack priced as in the master): a local
+        search over the columns (scheduler.team_mix) from the starting roster and from the
+        master LP's heaviest columns for LOCAL_SHARE of `seconds`, then SCIP from its mix
+        with the first of MIX_SETTINGS; meanwhile on each further worker SCIP with the next
+        setting from the starting roster. The best of them (fewest short, then cheapest)."""
+        deadline = time.monotonic() + seconds
+        columns = self.master.columns
+        search = ColumnSearch(columns, self.master.teams, self.rows)
+        if any(len(options) == 0 for options in search.members):
+            return None  # a team without a column: no mix
+        beside = [
+            self.pool.submit(self._mix, seconds, setting, None)
+            for setting in MIX_SETTINGS[1 : self.workers]
+        ]
+        local_end = time.monotonic() + LOCAL_SHARE * seconds
+        local = search.search(self._starts(search), self._until(local_end), seed)
+        mixes = [local]
+        left = deadline - time.monotonic()
+        if local is not None and left > 0 and not self._until(deadline)():
+            mixes.append(self._scip_mix(search, left, MIX_SETTINGS[0], local.picks))
+        mixes += [search.mix(picks) for job in beside if (picks := job.result()) is not None]
+        best = best_mix(mixes)
+        return None if best is None else tuple(columns[k] for k in best.picks)
 
-    def _mix(self, seconds: float, settings: str) -> tuple[float, tuple[Column, ...]] | None:
-        """SCIP's mix with `settings` (lines of its parameter file): its value and columns."""
+    def _until(self, deadline: float) -> Callable[[], bool]:
+        """Whether `deadline` (monotonic seconds) has passed or the solve was cancelled."""
+        cancel = self.cancel
+        return lambda: time.monotonic() >= deadline or (cancel is not None and cancel.is_set())
+
+    def _scip_mix(
+        self, search: ColumnSearch, seconds: float, setting: str, hint: Sequence[int]
+    ) -> Mix | None:
+        picks = self._mix(seconds, setting, hint)
+        return None if picks is None else search.mix(picks)
+
+    def _starts(self, search: ColumnSearch) -> list[list[int]]:
+        """The starting roster's columns, and each team's column of most weight in the master
+        LP (without its box), where GLOP solves it."""
+        index = {id(column): k for k, column in enumerate(self.master.columns)}
+        starts = []
+        if len(self.started) == len(self.master.teams):
+            starts.append([index[id(self.started[team])] for team in self.master.teams])
+        self.master.stabilise(None)
+        try:
+            self.master.solve()
+        except MasterFailed:
+            return starts
+        weights = self.master.weights()
+        starts.append([int(max(options, key=lambda k: weights[k])) for options in search.members])
+        return starts
+
+    def _mix(self, seconds: float, settings: str, hint: Sequence[int] | None) -> list[int] | None:
+        """SCIP's mix with `settings` (lines of its parameter file), started from the columns
+        `hint` picks (None: the starting roster's): the columns it picks."""
         mip = pywraplp.Solver.CreateSolver("SCIP")
         if settings and not mip.SetSolverSpecificParametersAsString(settings):
             raise ValueError(f"SCIP refused the settings {settings!r}")
@@ -204,15 +253,17 @@ class ColumnGeneration:
         for r, least in enumerate(self.rows.least):
             mip.Add(sum(c.duty[r] * var for c, var in columns if c.duty[r]) >= least)
         mip.Minimize(cost)
-        started = {id(column) for column in self.started.values()}
-        mip.SetHint(picks, [float(id(column) in started) for column in self.master.columns])
+        if hint is None:
+            started = {id(column) for column in self.started.values()}
+            hint = [k for k, column in enumerate(self.master.columns) if id(column) in started]
+        hinted = set(hint)
+        mip.SetHint(picks, [float(k in hinted) for k in range(len(picks))])
         mip.SetTimeLimit(max(1, int(1000 * seconds)))
         with CancelWatcher(mip.InterruptSolve, self.cancel):
             status = mip.Solve()
         if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
             return None
-        mixed = tuple(column for column, var in columns if var.solution_value() > 0.5)
-        return mip.Objective().Value(), mixed
+        return [k for k, var in enumerate(picks) if var.solution_value() > 0.5]
 
 
 def generate(
@@ -223,6 +274,7 @@ def generate(
     budget: float,
     deadlines: tuple[float, float],
     cancel: Event | None = None,
+    seed: int = 0,
 ) -> Generation:
     """Column generation from a roster of the whole problem, then a mix of its columns: the
     bound it proves and the team rosters it mixes. `budget` caps the deterministic seconds
@@ -242,7 +294,7 @@ def generate(
             pass  # keep the bound and the columns so far
         left = deadlines[1] - time.monotonic()
         if generation.started and left > 0 and (cancel is None or not cancel.is_set()):
-            mixed = generation.mix(left)
+            mixed = generation.mix(left, seed)
     best = generation.best
     return Generation(math.ceil(best - 1e-6) if best > 0 else None, mixed)
 

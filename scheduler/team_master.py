@@ -143,6 +143,10 @@ class Master:
         binds = any(v.solution_value() > 1e-6 for v in [*self.buy, *self.sell])
         return self.objective.Value(), prices_of(self.cover, self.duty, self.rows.caps), binds
 
+    def weights(self) -> list[float]:
+        """Each column's value in the last solve, in the order of `columns`."""
+        return [var.solution_value() for var in self.vars]
+
 
 def prices_of(
     cover: Sequence[pywraplp.Constraint],

@@ -25,6 +25,7 @@ from scheduler.io import parse_problem
 from scheduler.problem import Assignment, Problem
 from scheduler.result import Status
 from scheduler.settings import SolverSettings
+from scheduler.team_mix import ColumnSearch
 from scheduler.team_pricing import SCALE, Column, Priced, Prices, TeamPricer
 from scheduler.timeline import Slots, assignment_duty_slots, requirements
 
@@ -274,23 +275,43 @@ def _assignments(problem: Problem, column: Column) -> list[Assignment]:
     return [Assignment(agent, dates[d], code) for agent, d, code in sorted(column.shifts)]
 
 
-def test_two_workers_mix_with_each_scip_setting_and_keep_the_cheaper(
+def test_scip_continues_the_local_search_and_each_further_worker_mixes_from_the_start(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """One mix per worker, each with its own SCIP settings; the cheaper roster is kept."""
+    """The first SCIP setting starts from the local search's mix; each further worker runs
+    the next setting from the starting roster; the best of all mixes is kept."""
     problem = four_teams(days=5, seed=0)
     built = build_model(problem)
-    first_found = "limits/solutions = 1"  # SCIP stops at its first roster
-    monkeypatch.setattr(team_columns, "MIX_SETTINGS", (first_found, ""))
-    for workers in (1, 2):
+    calls: list[tuple[str, bool, list[int] | None]] = []
+    scip = team_columns.ColumnGeneration._mix
+
+    def spy(self: team_columns.ColumnGeneration, seconds: float, setting: str, hint: Any) -> Any:
+        picks = scip(self, seconds, setting, hint)
+        calls.append((setting, hint is not None, picks))
+        return picks
+
+    def stay(search: ColumnSearch, starts: Any, stop: Any, seed: int) -> Any:
+        return search.mix(starts[0])  # the local search keeps the coverage roster
+
+    monkeypatch.setattr(team_columns.ColumnGeneration, "_mix", spy)
+    monkeypatch.setattr(ColumnSearch, "search", stay)
+    first, *others = team_columns.MIX_SETTINGS
+    for workers in (1, 2, 3):
+        calls.clear()
         generation = team_columns.ColumnGeneration(problem, built, workers)
         with generation.pool:
             generation.start(covered_roster(problem))
             generation.generate(20, lambda: False)
-            mixed = generation.mix(10)
-            hasty, thorough = (generation._mix(10, s) for s in (first_found, ""))
-        assert hasty is not None and thorough is not None and hasty[0] > thorough[0]
-        assert mixed == (hasty if workers == 1 else thorough)[1]
+            mixed = generation.mix(3, seed=0)
+        assert sorted((s, h) for s, h, _ in calls) == sorted(
+            [(first, True), *((s, False) for s in others[: workers - 1])]
+        )
+        columns = generation.master.columns
+        search = ColumnSearch(columns, generation.master.teams, generation.rows)
+        started = [columns.index(generation.started[team]) for team in generation.master.teams]
+        mixes = [search.mix(started), *(search.mix(p) for _, _, p in calls if p is not None)]
+        best = min(mixes, key=lambda m: (m.short, m.value))
+        assert mixed is not None and search.mix([columns.index(c) for c in mixed]) == best
 
 
 def test_a_scip_setting_it_does_not_know_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -300,4 +321,4 @@ def test_a_scip_setting_it_does_not_know_is_an_error(monkeypatch: pytest.MonkeyP
     with generation.pool:
         generation.start(covered_roster(problem))
         with pytest.raises(ValueError, match="no/such/parameter"):
-            generation.mix(5)
+            generation.mix(5, seed=0)
