@@ -201,8 +201,8 @@ class ColumnGeneration:
         local_end = time.monotonic() + LOCAL_SHARE * seconds
         local = search.search(self._starts(search), self._until(local_end), seed)
         mixes = [local]
-        left = deadline - time.monotonic()
-        if local is not None and left > 0 and not self._until(deadline)():
+        if local is not None and not self._until(deadline)():
+            left = deadline - time.monotonic()
             mixes.append(self._scip_mix(search, left, MIX_SETTINGS[0], local.picks))
         mixes += [search.mix(picks) for job in beside if (picks := job.result()) is not None]
         best = best_mix(mixes)
@@ -216,6 +216,7 @@ class ColumnGeneration:
     def _scip_mix(
         self, search: ColumnSearch, seconds: float, setting: str, hint: Sequence[int]
     ) -> Mix | None:
+        """SCIP's mix from the columns `hint` picks, valued as the search values mixes."""
         picks = self._mix(seconds, setting, hint)
         return None if picks is None else search.mix(picks)
 

@@ -1,11 +1,11 @@
 """A mix of team rosters by local search: one generated column per team, the linking rows met.
 
 SCIP's branch and cut on the master's columns is erratic within the few seconds a solve
-leaves it: on the columns of one 105 × 7 week it ended anywhere in 1 807–2 335 (and some of
+leaves it: on the columns of one 105 × 7 week it ended anywhere in 1 793–2 335 (and some of
 those mixes left slots short, which the whole model then rejects), so the solve fell back to
 its coverage roster and ended 17–24 % above the bound (docs/benchmarks.md, session 15).
 Swapping one team's column, or two teams' columns together, evaluated for every candidate at
-once with numpy, reaches 1 790–1 830 on the same columns in 1–3 s from the starting roster
+once with numpy, reaches 1 789–1 832 on the same columns in 1–3 s from the starting roster
 or from the master LP's heaviest columns, and never leaves a slot short that a start covered.
 """
 
@@ -100,6 +100,7 @@ class ColumnSearch:
         return self.mix(best[1]) if self.meets_duty(best[1]) else None
 
     def _penalised(self, picks: Sequence[int]) -> float:
+        """What the search minimises for one column per team (`_score`)."""
         chosen = list(picks)
         return float(
             self._score(
