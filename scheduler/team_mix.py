@@ -27,6 +27,9 @@ SHORT = 1_000_000
 PERTURBED = 3
 """Teams given a random column of theirs before each further descent (iterated local search)."""
 
+PAIR_CELLS = 4_000_000
+"""Most numbers one block of two-team swaps may hold (~32 MB of int64)."""
+
 PATIENCE = 200
 """Perturbations in a row without a better mix after which the search stops early."""
 
@@ -142,15 +145,28 @@ class ColumnSearch:
         return changed
 
     def _swap_two(self, picks: list[int], a: int, b: int) -> bool:
-        """Give teams `a` and `b` their best pair of columns given the others, if it gains."""
+        """Give teams `a` and `b` their best pair of columns given the others, if it gains.
+        The pairs are scored a block of `a`'s columns at a time, so that no array holds
+        more than PAIR_CELLS numbers however many columns and rows there are."""
         ours, theirs = self.members[a], self.members[b]
         rest = [p for t, p in enumerate(picks) if t not in (a, b)]
-        cover = self.cover[rest].sum(0) + self.cover[ours][:, None] + self.cover[theirs][None]
-        duty = self.duty[rest].sum(0) + self.duty[ours][:, None] + self.duty[theirs][None]
-        cost = self.cost[rest].sum() + self.cost[ours][:, None] + self.cost[theirs][None]
-        scores = self._score(cover, duty, cost)
-        i, j = np.unravel_index(int(np.argmin(scores)), scores.shape)
-        if scores[i, j] >= self._penalised(picks) - 1e-9:
+        cover = self.cover[rest].sum(0) + self.cover[theirs]
+        duty = self.duty[rest].sum(0) + self.duty[theirs]
+        cost = self.cost[rest].sum() + self.cost[theirs]
+        width = len(theirs) * (self.cover.shape[1] + self.duty.shape[1] + 1)
+        block = max(1, PAIR_CELLS // max(1, width))
+        best, pair = self._penalised(picks) - 1e-9, None
+        for first in range(0, len(ours), block):
+            mine = ours[first : first + block]
+            scores = self._score(
+                cover + self.cover[mine][:, None],
+                duty + self.duty[mine][:, None],
+                cost + self.cost[mine][:, None],
+            )
+            i, j = np.unravel_index(int(np.argmin(scores)), scores.shape)
+            if scores[i, j] < best:
+                best, pair = float(scores[i, j]), (int(mine[i]), int(theirs[j]))
+        if pair is None:
             return False
-        picks[a], picks[b] = int(ours[i]), int(theirs[j])
+        picks[a], picks[b] = pair
         return True

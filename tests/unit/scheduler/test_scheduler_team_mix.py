@@ -7,6 +7,9 @@ import itertools
 import random
 import time
 
+import pytest
+
+from scheduler import team_mix
 from scheduler.constraints import DutyRow
 from scheduler.team_master import Rows
 from scheduler.team_mix import ColumnSearch, Mix, best_mix
@@ -37,19 +40,26 @@ def brute_force(columns: list[Column], teams: list[str], search: ColumnSearch) -
     return min((m.short, m.value) for m in kept)[1]
 
 
-def test_a_descent_swaps_two_teams_where_no_one_team_swap_gains() -> None:
+@pytest.mark.parametrize("pair_cells", [1, team_mix.PAIR_CELLS])
+def test_a_descent_swaps_two_teams_where_no_one_team_swap_gains(
+    pair_cells: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # A covers row 0 and B row 1, each for 5; A could cover row 1 and B row 0 for 1 each.
-    # Moving either team alone leaves a row short, so only moving both together gains.
+    # Moving either team alone leaves a row short, so only moving both together gains
+    # (also when the pairs are scored one of A's columns at a time).
+    monkeypatch.setattr(team_mix, "PAIR_CELLS", pair_cells)
     teams = ["A", "B"]
     columns = [
         column("A", 5, (1, 0)),
         column("A", 1, (0, 1)),
+        column("A", 3, (0, 0)),
         column("B", 5, (0, 1)),
         column("B", 1, (1, 0)),
+        column("B", 3, (0, 0)),
     ]
     search = ColumnSearch(columns, teams, rows((1, 1)))
-    picks = search.descend([0, 2], forever, random.Random(0))
-    assert picks == [1, 3]
+    picks = search.descend([0, 3], forever, random.Random(0))
+    assert picks == [1, 4]
     assert (search.mix(picks).value, search.mix(picks).short) == (2, 0)
 
 
