@@ -91,3 +91,33 @@ class CancelWatcher:
             if self.cancel.wait(0.05):
                 self.stop()
                 self.finished.wait(0.05)
+
+
+class Deadline:
+    """An event set at `deadline` (monotonic seconds) or as soon as `cancel` is set, for work
+    that takes an event to stop (a pricing round) and must end at either; a context manager,
+    so its watching thread ends with the work."""
+
+    def __init__(self, deadline: float, cancel: threading.Event | None) -> None:
+        self.deadline = deadline
+        self.cancel = cancel
+        self.event = threading.Event()
+        self.finished = threading.Event()
+        self.thread = threading.Thread(target=self._watch, daemon=True)
+
+    def __enter__(self) -> Deadline:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.finished.set()
+        self.thread.join()
+
+    def _watch(self) -> None:
+        while not self.finished.is_set():
+            if time.monotonic() >= self.deadline or (
+                self.cancel is not None and self.cancel.is_set()
+            ):
+                self.event.set()
+                return
+            self.finished.wait(0.05)

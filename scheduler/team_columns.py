@@ -27,7 +27,7 @@ from ortools.linear_solver import pywraplp
 from scheduler import problem as p
 from scheduler import relaxation
 from scheduler.build import BuiltModel
-from scheduler.callbacks import CancelWatcher
+from scheduler.callbacks import CancelWatcher, Deadline
 from scheduler.constraints import break_counts
 from scheduler.team_master import Master, MasterFailed, linking_rows, prices_of
 from scheduler.team_mix import ColumnSearch, Mix, best_mix
@@ -50,6 +50,10 @@ one runs on a further worker from the starting roster. Few rounds of cutting pla
 SCIP's default (on the converged columns of 105 × 7 the default found 1 828–1 830 in 10–20 s,
 the first 1 797; on another week the default did better). SCIP alone swings from run to run
 (1 793–2 335 on one week, docs/benchmarks.md session 15), hence the local search first."""
+
+MIX_LEAST = 0.25
+"""Share of the mix's window it gets even when generation ran past its deadline: a mix is
+never worse than the starting roster, and without one the solve goes on from that roster."""
 
 LOCAL_SHARE = 0.3
 """Share of the mix's time for the local search (it settles within 1–3 s on 105 × 7)."""
@@ -84,10 +88,16 @@ class ColumnGeneration:
     proved so far, in points)."""
 
     def __init__(
-        self, problem: p.Problem, built: BuiltModel, workers: int, cancel: Event | None = None
+        self,
+        problem: p.Problem,
+        built: BuiltModel,
+        workers: int,
+        cancel: Event | None = None,
+        pricing_stop: Event | None = None,
     ) -> None:
         self.problem = problem
         self.cancel = cancel
+        self.pricing_stop = cancel if pricing_stop is None else pricing_stop
         self.rows = linking_rows(problem, built)
         teams = list(problem.teams())
         self.pricers = [
@@ -138,7 +148,9 @@ class ColumnGeneration:
         found; the Lagrangian bound at `prices` (-inf if a team proved none) and how many
         columns were new."""
         jobs = [
-            self.pool.submit(pricer.price, prices, cap, self.hints.get(pricer.team), self.cancel)
+            self.pool.submit(
+                pricer.price, prices, cap, self.hints.get(pricer.team), self.pricing_stop
+            )
             for pricer in self.pricers
         ]
         priced: list[Priced] = [job.result() for job in jobs]
@@ -279,23 +291,22 @@ def generate(
 ) -> Generation:
     """Column generation from a roster of the whole problem, then a mix of its columns: the
     bound it proves and the team rosters it mixes. `budget` caps the deterministic seconds
-    of pricing; generation stops at the first of `deadlines` (monotonic seconds), the mix at
-    the second, both when `cancel` is set."""
-    generation = ColumnGeneration(problem, built, workers, cancel)
-
-    def stop() -> bool:
-        return time.monotonic() >= deadlines[0] or (cancel is not None and cancel.is_set())
-
+    of pricing; generation stops at the first of `deadlines` (monotonic seconds) — a round
+    still pricing then is cut short, its teams keep CP-SAT's bounds — and the mix at the
+    second, but gets at least MIX_LEAST of its window; both stop when `cancel` is set."""
     mixed = None
-    with generation.pool:  # shut down however generation ends
-        try:
-            generation.start(roster)
-            generation.generate(budget, stop)
-        except MasterFailed:
-            pass  # keep the bound and the columns so far
-        left = deadlines[1] - time.monotonic()
-        if generation.started and left > 0 and (cancel is None or not cancel.is_set()):
-            mixed = generation.mix(left, seed)
+    with Deadline(deadlines[0], cancel) as pricing:
+        generation = ColumnGeneration(problem, built, workers, cancel, pricing.event)
+        with generation.pool:  # shut down however generation ends
+            try:
+                generation.start(roster)
+                generation.generate(budget, pricing.event.is_set)
+            except MasterFailed:
+                pass  # keep the bound and the columns so far
+            now = time.monotonic()
+            left = max(deadlines[1] - now, MIX_LEAST * (deadlines[1] - deadlines[0]))
+            if generation.started and (cancel is None or not cancel.is_set()):
+                mixed = generation.mix(left, seed)
     best = generation.best
     return Generation(math.ceil(best - 1e-6) if best > 0 else None, mixed)
 

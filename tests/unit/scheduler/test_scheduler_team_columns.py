@@ -175,6 +175,52 @@ def test_a_round_in_which_a_team_proved_no_bound_bounds_nothing(
     generation.pool.shutdown()
 
 
+def test_a_round_still_pricing_at_the_generation_deadline_is_cut_short(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each team here stands for one whose pricing takes long: it runs until its stop
+    event is set. The round stops at the first deadline, and the mix still runs."""
+    price = TeamPricer.price
+
+    def until_stopped(
+        pricer: TeamPricer, prices: Prices, budget: float, hint: Any, cancel: Any
+    ) -> Priced:
+        if cancel is None:
+            time.sleep(10)
+        else:
+            cancel.wait(10)
+        return price(pricer, prices, budget, hint, cancel)
+
+    monkeypatch.setattr(TeamPricer, "price", until_stopped)
+    problem = four_teams(days=5)
+    built, roster = build_model(problem), covered_roster(problem)
+    began = time.monotonic()
+    generation = team_columns.generate(problem, built, roster, 1, 100, (began + 1, began + 3))
+    assert time.monotonic() - began < 5
+    assert generation.mixed is not None and len(generation.mixed) == 4
+
+
+def test_the_mix_runs_even_when_generation_ran_past_the_mix_deadline(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A pricing that does not stop on its event (a GLOP solve, a slow machine) may end
+    after the mix's deadline; the mix still gets MIX_LEAST of its window, so the solve does
+    not go on from the coverage roster for want of one."""
+    price = TeamPricer.price
+
+    def slow(pricer: TeamPricer, *args: Any) -> Priced:
+        time.sleep(0.5)
+        return price(pricer, *args)
+
+    monkeypatch.setattr(TeamPricer, "price", slow)
+    problem = four_teams(days=5)
+    built, roster = build_model(problem), covered_roster(problem)
+    began = time.monotonic()
+    generation = team_columns.generate(problem, built, roster, 1, 100, (began + 0.1, began + 1))
+    assert time.monotonic() - began > 1  # four teams priced one after another: 2 s
+    assert generation.mixed is not None and len(generation.mixed) == 4
+
+
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_the_bound_never_exceeds_the_optimum_and_the_mix_keeps_every_rule(seed: int) -> None:
     problem = four_teams(days=5, seed=seed)
