@@ -146,9 +146,9 @@ class ColumnGeneration:
         return prices_of(cover_constraints, duty_constraints, self.rows.caps)
 
     def price(self, prices: Prices, cap: float) -> tuple[float, int]:
-        """Price every team for up to `cap` deterministic seconds each and add the columns
-        found; the Lagrangian bound at `prices` (-inf if a team proved none) and how many
-        columns were new."""
+        """Price every team for up to `cap` deterministic seconds each, or until
+        `pricing_stop` is set, and add the columns found; the Lagrangian bound at `prices`
+        (-inf if a team proved none) and how many columns were new."""
         jobs = [
             self.pool.submit(
                 pricer.price, prices, cap, self.hints.get(pricer.team), self.pricing_stop
