@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -65,17 +66,24 @@ class ProgressRecorder(cp_model.CpSolverSolutionCallback):
 
 
 class CancelWatcher:
-    """Stops a solver from another thread as soon as the cancel event is set: `stop` is its
-    way to stop (CP-SAT's `stop_search`, a MIP solver's `InterruptSolve`)."""
+    """Stops a solver from another thread as soon as the cancel event is set, or at
+    `deadline` (monotonic seconds) if one is given: `stop` is its way to stop (CP-SAT's
+    `stop_search`, a MIP solver's `InterruptSolve`, an event's `set`)."""
 
-    def __init__(self, stop: Callable[[], object], cancel: threading.Event | None) -> None:
+    def __init__(
+        self,
+        stop: Callable[[], object],
+        cancel: threading.Event | None,
+        deadline: float = math.inf,
+    ) -> None:
         self.stop = stop
         self.cancel = cancel
+        self.deadline = deadline
         self.finished = threading.Event()
         self.thread = threading.Thread(target=self._watch, daemon=True)
 
     def __enter__(self) -> CancelWatcher:
-        if self.cancel is not None:
+        if self.cancel is not None or self.deadline < math.inf:
             self.thread.start()
         return self
 
@@ -84,40 +92,14 @@ class CancelWatcher:
         if self.thread.is_alive():
             self.thread.join()
 
+    def _due(self) -> bool:
+        return time.monotonic() >= self.deadline or (
+            self.cancel is not None and self.cancel.is_set()
+        )
+
     def _watch(self) -> None:
-        assert self.cancel is not None
         # Keep asking: a stop requested before CP-SAT has started its search is not kept.
         while not self.finished.is_set():
-            if self.cancel.wait(0.05):
+            if self._due():
                 self.stop()
-                self.finished.wait(0.05)
-
-
-class Deadline:
-    """An event set at `deadline` (monotonic seconds) or as soon as `cancel` is set, for work
-    that takes an event to stop (a pricing round) and must end at either; a context manager,
-    so its watching thread ends with the work."""
-
-    def __init__(self, deadline: float, cancel: threading.Event | None) -> None:
-        self.deadline = deadline
-        self.cancel = cancel
-        self.event = threading.Event()
-        self.finished = threading.Event()
-        self.thread = threading.Thread(target=self._watch, daemon=True)
-
-    def __enter__(self) -> Deadline:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.finished.set()
-        self.thread.join()
-
-    def _watch(self) -> None:
-        while not self.finished.is_set():
-            if time.monotonic() >= self.deadline or (
-                self.cancel is not None and self.cancel.is_set()
-            ):
-                self.event.set()
-                return
             self.finished.wait(0.05)

@@ -27,7 +27,7 @@ from ortools.linear_solver import pywraplp
 from scheduler import problem as p
 from scheduler import relaxation
 from scheduler.build import BuiltModel
-from scheduler.callbacks import CancelWatcher, Deadline
+from scheduler.callbacks import CancelWatcher
 from scheduler.constraints import break_counts
 from scheduler.team_master import Master, MasterFailed, linking_rows, prices_of
 from scheduler.team_mix import ColumnSearch, Mix, best_mix
@@ -213,16 +213,16 @@ class ColumnGeneration:
             for setting in MIX_SETTINGS[1 : self.workers]
         ]
         local_end = time.monotonic() + LOCAL_SHARE * seconds
-        local = search.search(self._starts(search), self._until(local_end), seed)
+        local = search.search(self._starts(search), self.until(local_end), seed)
         mixes = [local]
-        if local is not None and not self._until(deadline)():
+        if local is not None and not self.until(deadline)():
             left = deadline - time.monotonic()
             mixes.append(self._scip_mix(search, left, MIX_SETTINGS[0], local.picks))
         mixes += [search.mix(picks) for job in beside if (picks := job.result()) is not None]
         best = best_mix(mixes)
         return None if best is None else tuple(columns[k] for k in best.picks)
 
-    def _until(self, deadline: float) -> Callable[[], bool]:
+    def until(self, deadline: float) -> Callable[[], bool]:
         """Whether `deadline` (monotonic seconds) has passed or the solve was cancelled."""
         cancel = self.cancel
         return lambda: time.monotonic() >= deadline or (cancel is not None and cancel.is_set())
@@ -234,13 +234,19 @@ class ColumnGeneration:
         picks = self._mix(seconds, setting, hint)
         return None if picks is None else search.mix(picks)
 
+    def _started_picks(self) -> list[int]:
+        """The indices of the starting roster's columns among the master's, in the order of
+        the teams (a team without one left out)."""
+        index = {id(column): k for k, column in enumerate(self.master.columns)}
+        teams = self.master.teams
+        return [index[id(self.started[team])] for team in teams if team in self.started]
+
     def _starts(self, search: ColumnSearch) -> list[list[int]]:
         """The starting roster's columns, and each team's column of most weight in the master
         LP (without its box), where GLOP solves it."""
-        index = {id(column): k for k, column in enumerate(self.master.columns)}
         starts = []
         if len(self.started) == len(self.master.teams):
-            starts.append([index[id(self.started[team])] for team in self.master.teams])
+            starts.append(self._started_picks())
         self.master.stabilise(None)
         try:
             self.master.solve()
@@ -268,10 +274,7 @@ class ColumnGeneration:
         for r, least in enumerate(self.rows.least):
             mip.Add(sum(c.duty[r] * var for c, var in columns if c.duty[r]) >= least)
         mip.Minimize(cost)
-        if hint is None:
-            started = {id(column) for column in self.started.values()}
-            hint = [k for k, column in enumerate(self.master.columns) if id(column) in started]
-        hinted = set(hint)
+        hinted = set(self._started_picks() if hint is None else hint)
         mip.SetHint(picks, [float(k in hinted) for k in range(len(picks))])
         mip.SetTimeLimit(max(1, int(1000 * seconds)))
         with CancelWatcher(mip.InterruptSolve, self.cancel):
@@ -298,22 +301,18 @@ def generate(
     keep CP-SAT's bounds); the mix ends at the second deadline but gets at least MIX_LEAST
     of its window. Both stop when `cancel` is set."""
     least = MIX_LEAST * (deadlines[1] - deadlines[0])
-
-    def stop() -> bool:
-        return time.monotonic() >= deadlines[0] or (cancel is not None and cancel.is_set())
-
+    pricing_stop = Event()
+    generation = ColumnGeneration(problem, built, workers, cancel, pricing_stop)
     mixed = None
-    with Deadline(deadlines[1] - least, cancel) as pricing:
-        generation = ColumnGeneration(problem, built, workers, cancel, pricing.event)
-        with generation.pool:  # shut down however generation ends
-            try:
-                generation.start(roster)
-                generation.generate(budget, stop)
-            except MasterFailed:
-                pass  # keep the bound and the columns so far
-            left = max(deadlines[1] - time.monotonic(), least)
-            if generation.started and (cancel is None or not cancel.is_set()):
-                mixed = generation.mix(left, seed)
+    with CancelWatcher(pricing_stop.set, cancel, deadlines[1] - least), generation.pool:
+        try:
+            generation.start(roster)
+            generation.generate(budget, generation.until(deadlines[0]))
+        except MasterFailed:
+            pass  # keep the bound and the columns so far
+        left = max(deadlines[1] - time.monotonic(), least)
+        if generation.started and (cancel is None or not cancel.is_set()):
+            mixed = generation.mix(left, seed)
     best = generation.best
     return Generation(math.ceil(best - 1e-6) if best > 0 else None, mixed)
 

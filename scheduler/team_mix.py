@@ -87,8 +87,9 @@ class ColumnSearch:
         best: tuple[float, list[int]] | None = None
         for start in starts:
             picks = self.descend(list(start), stop, rng)
-            if best is None or self._penalised(picks) < best[0]:
-                best = (self._penalised(picks), picks)
+            value = self._penalised(picks)
+            if best is None or value < best[0]:
+                best = (value, picks)
         if best is None:
             return None
         idle = 0
@@ -102,14 +103,14 @@ class ColumnSearch:
             best = (value, kicked) if value < best[0] else best
         return self.mix(best[1]) if self.meets_duty(best[1]) else None
 
+    def _totals(self, picks: Sequence[int]) -> tuple[Ints, Ints, np.int64]:
+        """What one column per team gives each coverage and duty row, and what it costs."""
+        chosen = list(picks)
+        return self.cover[chosen].sum(0), self.duty[chosen].sum(0), self.cost[chosen].sum()
+
     def _penalised(self, picks: Sequence[int]) -> float:
         """What the search minimises for one column per team (`_score`)."""
-        chosen = list(picks)
-        return float(
-            self._score(
-                self.cover[chosen].sum(0), self.duty[chosen].sum(0), self.cost[chosen].sum()
-            )
-        )
+        return float(self._score(*self._totals(picks)))
 
     def _score(self, cover: Ints, duty: Ints, cost: Ints | np.int64) -> Floats:
         """Cost, priced slack and SHORT per missing slot or duty, over the last axis."""
@@ -133,15 +134,22 @@ class ColumnSearch:
     def _swap_one(self, picks: list[int], rng: random.Random) -> bool:
         """Give each team in turn its best column given the others; True if any changed."""
         changed = False
+        cover, duty, cost = self._totals(picks)
+        current = float(self._score(cover, duty, cost))
         for t in rng.sample(range(len(self.members)), len(self.members)):
             options, now = self.members[t], picks[t]
-            cover = self.cover[picks].sum(0) - self.cover[now] + self.cover[options]
-            duty = self.duty[picks].sum(0) - self.duty[now] + self.duty[options]
-            cost = self.cost[picks].sum() - self.cost[now] + self.cost[options]
-            scores = self._score(cover, duty, cost)
+            scores = self._score(
+                cover - self.cover[now] + self.cover[options],
+                duty - self.duty[now] + self.duty[options],
+                cost - self.cost[now] + self.cost[options],
+            )
             k = int(np.argmin(scores))
-            if scores[k] < self._penalised(picks) - 1e-9:
-                picks[t], changed = int(options[k]), True
+            if scores[k] < current - 1e-9:
+                new = int(options[k])
+                cover = cover - self.cover[now] + self.cover[new]
+                duty = duty - self.duty[now] + self.duty[new]
+                cost = cost - self.cost[now] + self.cost[new]
+                picks[t], current, changed = new, float(scores[k]), True
         return changed
 
     def _swap_two(self, picks: list[int], a: int, b: int) -> bool:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import itertools
 import random
-import time
 
 import pytest
 
@@ -98,6 +97,8 @@ def test_no_mix_is_offered_when_no_pick_keeps_a_break_rows_duty_S3() -> None:
 
 
 def test_the_search_stops_when_told() -> None:
+    """Left alone it runs PATIENCE kicks; told to stop at its fourth check, it returns the
+    best mix so far within two more checks."""
     teams = [f"T{t}" for t in range(6)]
     columns = [column(t, (7 * k) % 5, (k % 2, (k + 1) % 2)) for t in teams for k in range(40)]
     search = ColumnSearch(columns, teams, rows((3, 3)))
@@ -108,9 +109,8 @@ def test_the_search_stops_when_told() -> None:
         calls += 1
         return calls > 3
 
-    began = time.monotonic()
     found = search.search([[40 * t for t in range(6)]], after_three_checks, seed=0)
-    assert found is not None and time.monotonic() - began < 1.0
+    assert found is not None and 4 <= calls <= 6
 
 
 def test_the_best_mix_leaves_fewest_slots_short_before_it_is_cheapest() -> None:
