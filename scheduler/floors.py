@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
 from ortools.sat.python import cp_model
@@ -21,11 +23,11 @@ from scheduler import problem as p
 from scheduler.build import BuiltModel, build_model
 
 FLOORED = ("fairness_weekends", "rest_weekday_repeat")
-SUB_SOLVE = 1.0
+SUB_SOLVE = 2.5
 """Cap in deterministic seconds of one team's family sub-solve (7 × 28 cells). A cap, not a
-cost: most end OPTIMAL well below it, and one cut short is wasted — at 0.3 the same 3 s
-budget gave 11 floors (Σ 420) on 42 × 28 and 13 (Σ 480) on 210 × 28, at 1.0 12 (Σ 460) and
-17 (Σ 615)."""
+cost: most end OPTIMAL well below it, and one cut short is wasted. On 42 × 28 the 12
+sub-solves of one week took 0.01–0.7 s each, of another 0.03–2.2 s; capped at 1.0 that week
+got floors of Σ 255 instead of 380 (docs/benchmarks.md, session 16)."""
 
 
 def team_relaxation(problem: p.Problem, team: str) -> p.Problem:
@@ -46,33 +48,53 @@ def team_relaxation(problem: p.Problem, team: str) -> p.Problem:
     )
 
 
-def add_floors(built: BuiltModel, budget: float) -> dict[tuple[str, str], int]:
-    """Bound each team's terms of each FLOORED family from below, team after team until
-    `budget` deterministic seconds of sub-solves are spent (so a run is reproducible);
-    returns the (team, family) floors above zero that were added to the model."""
+def add_floors(built: BuiltModel, budget: float, workers: int = 1) -> dict[tuple[str, str], int]:
+    """Bound each team's terms of each FLOORED family from below; returns the (team, family)
+    floors above zero that were added to the model.
+
+    Teams are relaxed and solved `workers` at a time (a batch), in team order, until the
+    batches have spent `budget` deterministic seconds of sub-solves. Each sub-solve is
+    deterministic and a batch's floors do not depend on which team ends first, so a run is
+    reproducible for a given number of workers.
+    """
     problem = built.variables.problem
     groups: dict[tuple[str, str], list[cp_model.LinearExprT]] = defaultdict(list)
     for term in built.terms:
         if term.name in FLOORED and term.team is not None:
             groups[term.team, term.name].append(term.weight * term.expr)
+    families = {t: [n for n in FLOORED if (t, n) in groups] for t in problem.teams()}
+    teams = [t for t, names in families.items() if names]
     floors: dict[tuple[str, str], int] = {}
     spent = 0.0
-    for team in problem.teams():
-        if spent >= budget:
-            break  # before building the next team's relaxation, which would go unused
-        names = [name for name in FLOORED if (team, name) in groups]
-        if not names:
-            continue
-        relaxed = build_model(team_relaxation(problem, team))
-        for name in names:
+    size = max(1, workers)
+    with ThreadPoolExecutor(size) as pool:
+        for first in range(0, len(teams), size):
             if spent >= budget:
-                break
-            floor, used = _least(relaxed, name)
-            spent += used
-            if floor > 0:
-                built.model.add(sum(groups[team, name]) >= floor)
-                floors[team, name] = floor
+                break  # before building the next teams' relaxations, which would go unused
+            batch = teams[first : first + size]
+            jobs = [pool.submit(_team_floors, problem, t, families[t]) for t in batch]
+            for job in jobs:
+                found, used = job.result()
+                spent += used
+                for (team, name), floor in found.items():
+                    built.model.add(sum(groups[team, name]) >= floor)
+                    floors[team, name] = floor
     return floors
+
+
+def _team_floors(
+    problem: p.Problem, team: str, names: Sequence[str]
+) -> tuple[dict[tuple[str, str], int], float]:
+    """One team's floors above zero of the families `names`, and the deterministic time used."""
+    relaxed = build_model(team_relaxation(problem, team))
+    found: dict[tuple[str, str], int] = {}
+    spent = 0.0
+    for name in names:
+        floor, used = _least(relaxed, name)
+        spent += used
+        if floor > 0:
+            found[team, name] = floor
+    return found, spent
 
 
 def _least(relaxed: BuiltModel, name: str) -> tuple[int, float]:

@@ -51,7 +51,7 @@ def solve(
         built.model.add(built.shortfall() <= round(first.objective_value))
         hint_all(built.model, first)
         if cancel is None or not cancel.is_set():
-            floors.add_floors(built, FLOORS_SHARE * settings.time_limit)
+            floors.add_floors(built, FLOORS_SHARE * settings.time_limit, settings.workers)
         if team_columns.applies(problem) and (cancel is None or not cancel.is_set()):
             start = _start_from_columns(problem, built, first, settings, recorder, cancel)
     else:
@@ -146,8 +146,10 @@ COLUMNS_END = 0.7
 MIX_END = 0.85
 """Share of the time limit by which the mix of its columns has ended."""
 
-FLOORS_SHARE = 0.05
-"""Deterministic seconds of per-team floors (scheduler.floors) per second of the time limit."""
+FLOORS_SHARE = 0.2
+"""Deterministic seconds of per-team floors (scheduler.floors) per second of the time limit:
+the sub-solves of one 42 × 28 week took 1.6 deterministic seconds in all, of another 9.8
+(docs/benchmarks.md, session 16); with two workers that is ~3 s of wall time."""
 
 BOUNDING = ("max_lp", "core")
 """Subsolvers of the optimising solve when the caller chose none and there are 2+ workers."""

@@ -27,8 +27,8 @@ def test_R9_floors_keep_the_optimum(monkeypatch: pytest.MonkeyPatch) -> None:
     added: list[dict[tuple[str, str], int]] = []
     add_floors = floors.add_floors
 
-    def spy(built: BuiltModel, budget: float) -> dict[tuple[str, str], int]:
-        added.append(add_floors(built, budget))
+    def spy(built: BuiltModel, budget: float, workers: int = 1) -> dict[tuple[str, str], int]:
+        added.append(add_floors(built, budget, workers))
         return added[-1]
 
     monkeypatch.setattr(floors, "add_floors", spy)
@@ -40,6 +40,25 @@ def test_R9_floors_keep_the_optimum(monkeypatch: pytest.MonkeyPatch) -> None:
     assert added == [{("T1", "fairness_weekends"): weight}, {}]
     assert with_floors.status is without.status is Status.OPTIMAL
     assert with_floors.objective == without.objective
+
+
+def test_R9_floors_are_found_a_batch_of_teams_at_a_time_and_stop_after_the_budget() -> None:
+    """Teams are floored `workers` at a time; the budget is checked between batches, so with
+    a budget the first sub-solves exhaust, one worker floors the first team only and two
+    workers both teams of their first batch — the same floors either way for each team."""
+    six_each = [{"id": f"{t}{i}", "team": t} for t in ("T1", "T2") for i in range(6)]
+    weight = weights_of(make_problem(days=7).rules.weights)["fairness_weekends"]
+    both = {("T1", "fairness_weekends"): weight, ("T2", "fairness_weekends"): weight}
+
+    def floored(budget: float, workers: int) -> dict[tuple[str, str], int]:
+        return floors.add_floors(
+            build_model(make_problem(days=7, agents=six_each)), budget, workers
+        )
+
+    assert floored(10, 1) == floored(10, 2) == both
+    assert floored(1e-9, 1) == {("T1", "fairness_weekends"): weight}
+    assert floored(1e-9, 2) == both
+    assert floored(0, 2) == {}
 
 
 def test_team_relaxation_keeps_the_team_and_drops_the_rules_across_teams() -> None:
