@@ -23,12 +23,22 @@ class Progress:
     bound: float
     shortfall: float | None = None
 
+    def better_than(self, other: Progress) -> bool:
+        """Less shortfall, or as little and a lower objective: the solve's own order (its
+        optimising solve keeps the coverage solve's shortfall, so a covered roster of any
+        cost beats every roster with a slot short)."""
+        mine, theirs = self.shortfall, other.shortfall
+        if mine is not None and theirs is not None and mine != theirs:
+            return mine < theirs
+        return self.objective < other.objective
+
 
 ProgressCallback = Callable[[Progress], None]
 
 
 class ProgressRecorder(cp_model.CpSolverSolutionCallback):
-    """Reports each solution that lowers the roster's cost, and stops when cancel is set.
+    """Reports each solution better than the last reported (`Progress.better_than`), and
+    stops when cancel is set.
 
     One recorder follows both solves of `solve.solve`: `cost` is the expression whose value
     is reported (the full objective, also while the first solve minimises only the coverage
@@ -54,10 +64,10 @@ class ProgressRecorder(cp_model.CpSolverSolutionCallback):
     def on_solution_callback(self) -> None:
         """Called by CP-SAT on every improving solution."""
         value = float(self.value(self.cost))
-        if not self.history or value < self.history[-1].objective:
-            short = None if self.shortfall is None else float(self.value(self.shortfall))
-            elapsed = time.monotonic() - self.started
-            step = Progress(elapsed, value, self.best_objective_bound, short)
+        short = None if self.shortfall is None else float(self.value(self.shortfall))
+        elapsed = time.monotonic() - self.started
+        step = Progress(elapsed, value, self.best_objective_bound, short)
+        if not self.history or step.better_than(self.history[-1]):
             self.history.append(step)
             if self.report is not None:
                 self.report(step)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from typing import Any
@@ -47,9 +48,22 @@ def test_progress_callback_reports_each_improving_solution() -> None:
     result = solve(problem, SolverSettings(5, 1, 0), progress=seen.append)
     assert seen and result.status is Status.OPTIMAL
     assert check_roster(problem, result) == []
-    assert [s.objective for s in seen] == sorted((s.objective for s in seen), reverse=True)
+    assert all(later.better_than(earlier) for earlier, later in itertools.pairwise(seen))
     assert seen[-1].objective == result.objective
     assert all(s.bound <= s.objective for s in seen)
+
+
+def test_a_covered_roster_is_progress_even_when_it_costs_more_than_one_with_a_slot_short() -> None:
+    """The solve's order is lexicographic (the optimising solve keeps the coverage solve's
+    shortfall), so progress follows it: a covered roster of any cost beats every roster with
+    a slot short, which the solve will never return once it has the covered one."""
+    short = Progress(0.3, objective=3_500, bound=0, shortfall=1_000)
+    covered = Progress(2.0, objective=40_000, bound=0, shortfall=0)
+    assert covered.better_than(short) and not short.better_than(covered)
+    cheaper = Progress(5.0, objective=39_000, bound=0, shortfall=0)
+    assert cheaper.better_than(covered) and not covered.better_than(cheaper)
+    assert Progress(1.0, 10, 0).better_than(Progress(0.5, 11, 0))
+    assert not Progress(1.0, 11, 0, shortfall=0).better_than(Progress(0.5, 11, 0))
 
 
 def test_cancel_from_another_thread_returns_the_best_roster_so_far() -> None:
