@@ -13,8 +13,9 @@ class SolverSettings:
 
     Optional CP-SAT tuning, left at CP-SAT's defaults when unset: `linearization_level`
     (0–2), `search_branching` (a `SearchBranching` name such as "FIXED_SEARCH"),
-    `subsolvers` (names such as "default_lp", "max_lp", "core" that replace the portfolio)
-    and `extra_subsolvers` (added to it).
+    `subsolvers` (names such as "default_lp", "max_lp", "core" that replace the portfolio),
+    `extra_subsolvers` (added to it) and `root_lp_iterations` (simplex iterations of the LP at
+    the root of the search before it branches).
     """
 
     time_limit: float = 60.0
@@ -25,6 +26,7 @@ class SolverSettings:
     search_branching: str | None = None
     subsolvers: tuple[str, ...] = ()
     extra_subsolvers: tuple[str, ...] = ()
+    root_lp_iterations: int | None = None
 
     def apply(self, solver: cp_model.CpSolver) -> None:
         """Copy the settings onto a solver's parameters."""
@@ -40,5 +42,7 @@ class SolverSettings:
             if self.search_branching not in names:
                 raise ValueError(f"unknown search_branching {self.search_branching!r}")
             params.search_branching = names[self.search_branching]
+        if self.root_lp_iterations is not None:
+            params.root_lp_iterations = self.root_lp_iterations
         params.subsolvers.extend(self.subsolvers)
         params.extra_subsolvers.extend(self.extra_subsolvers)

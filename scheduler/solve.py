@@ -155,6 +155,13 @@ BOUNDING = ("max_lp", "core")
 """Subsolvers of the optimising solve when the caller chose none and there are 2+ workers."""
 
 
+ROOT_LP_ITERATIONS = 100_000
+"""Simplex iterations of the bounding worker's LP at the root (CP-SAT's default is 2 000).
+On a 42 × 28 week whose floors make the LP degenerate, the root LP stopped unsolved and the
+worker branched on, its bound stuck at 315 for the whole minute in 3 of 10 runs (else
+2 786–2 793); with room to finish it, 2 796 in every run (docs/benchmarks.md, session 16)."""
+
+
 def bounding(settings: SolverSettings) -> SolverSettings:
     """Settings of the optimising solve: LP-heavy workers unless the caller tuned them.
 
@@ -166,7 +173,10 @@ def bounding(settings: SolverSettings) -> SolverSettings:
     if settings.subsolvers or settings.workers < 2:
         return settings
     level = 2 if settings.linearization_level is None else settings.linearization_level
-    return replace(settings, subsolvers=BOUNDING, linearization_level=level)
+    iterations = settings.root_lp_iterations or ROOT_LP_ITERATIONS
+    return replace(
+        settings, subsolvers=BOUNDING, linearization_level=level, root_lp_iterations=iterations
+    )
 
 
 def _cover(

@@ -16,7 +16,7 @@ from scheduler.check import check_roster
 from scheduler.problem import Problem
 from scheduler.result import Status
 from scheduler.settings import SolverSettings
-from scheduler.solve import BOUNDING, bounding, solve
+from scheduler.solve import BOUNDING, ROOT_LP_ITERATIONS, bounding, solve
 
 
 def busy_problem() -> Problem:
@@ -128,6 +128,10 @@ def test_tuned_settings_still_solve() -> None:
 def test_optimising_solve_uses_lp_heavy_workers_unless_tuned_or_single_threaded() -> None:
     two = bounding(SolverSettings(workers=2))
     assert two.subsolvers == BOUNDING and two.linearization_level == 2
+    assert two.root_lp_iterations == ROOT_LP_ITERATIONS
+    solver = cp_model.CpSolver()
+    two.apply(solver)
+    assert solver.parameters.root_lp_iterations == ROOT_LP_ITERATIONS
     assert bounding(SolverSettings(workers=2, linearization_level=1)).linearization_level == 1
     assert bounding(SolverSettings(workers=1)) == SolverSettings(workers=1)
     tuned = SolverSettings(workers=2, subsolvers=("default_lp",))
