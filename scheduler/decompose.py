@@ -42,8 +42,11 @@ GROUP = 3
 """Teams per part: one team of seven rarely covers its own share (R-3/R-4 leave no slack),
 three pool enough to cover it in a second or two; six take several seconds per part."""
 
-LARGE = 2000
-"""Agent-days from which a problem of two or more parts is started part by part."""
+LARGE = 1000
+"""Agent-days from which a problem of two or more parts is started part by part. At 2 000,
+42 agents × 4 weeks (1 176) went to the whole model, which on one week covered every slot
+after 2–34 s and in 3 of ~20 runs not within its half of the minute (UNDERSTAFFED, one slot
+short); by parts it is covered in 1.0–1.5 s (docs/benchmarks.md, session 16)."""
 
 SHARE = 0.35
 """Share of the time limit spent on the parts."""

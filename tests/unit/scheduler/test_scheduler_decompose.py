@@ -56,5 +56,7 @@ def test_S2_large_problems_start_from_a_covered_part_by_part_roster(
 
 
 def test_only_many_teams_over_weeks_are_split() -> None:
-    assert not decompose.worth_splitting(io.parse_problem(scale_problem_data(42, 28)))
+    assert not decompose.worth_splitting(io.parse_problem(scale_problem_data(105, 7)))
+    assert not decompose.worth_splitting(io.parse_problem(scale_problem_data(21, 28)))
+    assert decompose.worth_splitting(io.parse_problem(scale_problem_data(42, 28)))
     assert decompose.worth_splitting(io.parse_problem(scale_problem_data(210, 28)))
