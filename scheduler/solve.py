@@ -149,7 +149,7 @@ MIX_END = 0.85
 FLOORS_SHARE = 0.2
 """Deterministic seconds of per-team floors (scheduler.floors) per second of the time limit:
 the sub-solves of one 42 × 28 week took 1.6 deterministic seconds in all, of another 9.8
-(docs/benchmarks.md, session 16); with two workers that is ~3 s of wall time."""
+(docs/benchmarks.md, session 16); with two workers that is ~3.5 s of wall time."""
 
 BOUNDING = ("max_lp", "core")
 """Subsolvers of the optimising solve when the caller chose none and there are 2+ workers."""
@@ -159,7 +159,7 @@ ROOT_LP_ITERATIONS = 100_000
 """Simplex iterations of the bounding worker's LP at the root (CP-SAT's default is 2 000).
 On a 42 × 28 week whose floors make the LP degenerate, the root LP stopped unsolved and the
 worker branched on, its bound stuck at 315 for the whole minute in 3 of 10 runs (else
-2 786–2 793); with room to finish it, 2 796 in every run (docs/benchmarks.md, session 16)."""
+2 786–2 793); with room to finish it, 2 796 in 5 of 5 (docs/benchmarks.md, session 16)."""
 
 
 def bounding(settings: SolverSettings) -> SolverSettings:
