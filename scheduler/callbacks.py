@@ -36,6 +36,11 @@ class Progress:
 ProgressCallback = Callable[[Progress], None]
 
 
+def stopped(cancel: threading.Event | None, deadline: float = math.inf) -> bool:
+    """Whether the solve was cancelled or `deadline` (monotonic seconds) has passed."""
+    return time.monotonic() >= deadline or (cancel is not None and cancel.is_set())
+
+
 class ProgressRecorder(cp_model.CpSolverSolutionCallback):
     """Reports each solution better than the last reported (`Progress.better_than`), and
     stops when cancel is set.
@@ -71,7 +76,7 @@ class ProgressRecorder(cp_model.CpSolverSolutionCallback):
             self.history.append(step)
             if self.report is not None:
                 self.report(step)
-        if self.cancel is not None and self.cancel.is_set():
+        if stopped(self.cancel):
             self.stop_search()
 
 
@@ -102,14 +107,9 @@ class CancelWatcher:
         if self.thread.is_alive():
             self.thread.join()
 
-    def _due(self) -> bool:
-        return time.monotonic() >= self.deadline or (
-            self.cancel is not None and self.cancel.is_set()
-        )
-
     def _watch(self) -> None:
         # Keep asking: a stop requested before CP-SAT has started its search is not kept.
         while not self.finished.is_set():
-            if self._due():
+            if stopped(self.cancel, self.deadline):
                 self.stop()
             self.finished.wait(0.05)

@@ -22,7 +22,7 @@ from ortools.sat.python import cp_model
 
 from scheduler import problem as p
 from scheduler.build import COVERAGE, build_model
-from scheduler.callbacks import CancelWatcher
+from scheduler.callbacks import CancelWatcher, stopped
 from scheduler.extract import assignments
 from scheduler.objectives import WEIGHT_DEFAULTS
 from scheduler.settings import SolverSettings
@@ -179,7 +179,7 @@ def cover_by_parts(
     need = requirements(problem, slots)
     for k in itertools.cycle(range(len(parts))):
         short = sum(_less(need, _on_duty(problem, [x for r in rosters for x in r], slots)).values())
-        if not short or time.monotonic() >= deadline or (cancel is not None and cancel.is_set()):
+        if not short or stopped(cancel, deadline):
             break
         others = [x for j, r in enumerate(rosters) if j != k for x in r]
         demand = _less(need, _on_duty(problem, others, slots))

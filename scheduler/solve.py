@@ -12,7 +12,7 @@ from ortools.sat.python import cp_model
 from scheduler import decompose, explain, extract, floors, team_columns
 from scheduler import problem as p
 from scheduler.build import BuiltModel, build_model, hint_all
-from scheduler.callbacks import CancelWatcher, ProgressCallback, ProgressRecorder
+from scheduler.callbacks import CancelWatcher, ProgressCallback, ProgressRecorder, stopped
 from scheduler.result import PenaltyDetail, Result, Status, Uncovered
 from scheduler.settings import SolverSettings
 from scheduler.team_pricing import Column, fix_roster
@@ -50,14 +50,14 @@ def solve(
         built.model.minimize(built.objective())
         built.model.add(built.shortfall() <= round(first.objective_value))
         hint_all(built.model, first)
-        if cancel is None or not cancel.is_set():
+        if not stopped(cancel):
             floors.add_floors(built, FLOORS_SHARE * settings.time_limit, settings.workers)
-        if team_columns.applies(problem) and (cancel is None or not cancel.is_set()):
+        if team_columns.applies(problem) and not stopped(cancel):
             start = _start_from_columns(problem, built, first, settings, recorder, cancel)
     else:
         # No roster in half the time: settle for any roster that keeps the hard rules.
         built.model.clear_objective()  # type: ignore[no-untyped-call]
-    if cancel is not None and cancel.is_set():
+    if stopped(cancel):
         return _roster(built, start, False, started) if _found(status) else _unknown(started)
     solver, improved = _optimise(built, settings, recorder, cancel)
     if _found(improved):

@@ -27,7 +27,7 @@ from ortools.linear_solver import pywraplp
 from scheduler import problem as p
 from scheduler import relaxation
 from scheduler.build import BuiltModel
-from scheduler.callbacks import CancelWatcher
+from scheduler.callbacks import CancelWatcher, stopped
 from scheduler.constraints import break_counts
 from scheduler.team_master import Master, MasterFailed, linking_rows, prices_of
 from scheduler.team_mix import ColumnSearch, Mix, best_mix
@@ -224,8 +224,7 @@ class ColumnGeneration:
 
     def until(self, deadline: float) -> Callable[[], bool]:
         """Whether `deadline` (monotonic seconds) has passed or the solve was cancelled."""
-        cancel = self.cancel
-        return lambda: time.monotonic() >= deadline or (cancel is not None and cancel.is_set())
+        return lambda: stopped(self.cancel, deadline)
 
     def _scip_mix(
         self, search: ColumnSearch, seconds: float, setting: str, hint: Sequence[int]
@@ -311,7 +310,7 @@ def generate(
         except MasterFailed:
             pass  # keep the bound and the columns so far
         left = max(deadlines[1] - time.monotonic(), least)
-        if generation.started and (cancel is None or not cancel.is_set()):
+        if generation.started and not stopped(cancel):
             mixed = generation.mix(left, seed)
     best = generation.best
     return Generation(math.ceil(best - 1e-6) if best > 0 else None, mixed)
