@@ -45,9 +45,12 @@ class ProgressRecorder(cp_model.CpSolverSolutionCallback):
     """Reports each solution better than the last reported (`Progress.better_than`), and
     stops when cancel is set.
 
-    One recorder follows both solves of `solve.solve`: `cost` is the expression whose value
+    One recorder follows every solve of `solve.solve`: `cost` is the expression whose value
     is reported (the full objective, also while the first solve minimises only the coverage
-    shortfall), and `elapsed` counts from `started`, the start of the whole solve.
+    shortfall), and `elapsed` counts from `started`, the start of the whole solve. The bound
+    reported is `bound`, the best bound of the whole problem known so far: a solve of a
+    restricted model (some decisions fixed) or of another objective bounds nothing, so only
+    while `proving` is set do CP-SAT's bounds raise it.
     """
 
     def __init__(
@@ -65,13 +68,17 @@ class ProgressRecorder(cp_model.CpSolverSolutionCallback):
         self.started = started
         self.shortfall = shortfall
         self.history: list[Progress] = []
+        self.bound = 0.0
+        self.proving = False
 
     def on_solution_callback(self) -> None:
         """Called by CP-SAT on every improving solution."""
         value = float(self.value(self.cost))
         short = None if self.shortfall is None else float(self.value(self.shortfall))
         elapsed = time.monotonic() - self.started
-        step = Progress(elapsed, value, self.best_objective_bound, short)
+        if self.proving:
+            self.bound = max(self.bound, self.best_objective_bound)
+        step = Progress(elapsed, value, self.bound, short)
         if not self.history or step.better_than(self.history[-1]):
             self.history.append(step)
             if self.report is not None:

@@ -30,17 +30,25 @@ sub-solves of one week took 0.01–0.7 s each, of another 0.03–2.2 s; capped a
 got floors of Σ 255 instead of 380 (docs/benchmarks.md, session 16)."""
 
 
-def team_relaxation(problem: p.Problem, team: str) -> p.Problem:
-    """The team's agents with their own leave, wishes, fixed and current cells; no coverage,
-    no cover per shift and no on-duty minimum during breaks (the rules across teams)."""
-    agents = tuple(a for a in problem.agents if a.team == team)
-    ids = {a.id for a in agents}
+def coverage_relaxation(problem: p.Problem) -> p.Problem:
+    """Every agent with its own rules; no coverage, no cover per shift and no on-duty minimum
+    during breaks (the rules across teams): each team of it is a problem of its own."""
     return replace(
         problem,
-        agents=agents,
         coverage=(),
         shift_cover=(),
         breaks=tuple(replace(rule, min_on_duty=()) for rule in problem.breaks),
+    )
+
+
+def team_relaxation(problem: p.Problem, team: str) -> p.Problem:
+    """The team's agents with their own leave, wishes, fixed and current cells, without the
+    rules across teams (coverage_relaxation)."""
+    agents = tuple(a for a in problem.agents if a.team == team)
+    ids = {a.id for a in agents}
+    return replace(
+        coverage_relaxation(problem),
+        agents=agents,
         unavailable=tuple(u for u in problem.unavailable if u.agent in ids),
         preferences=tuple(w for w in problem.preferences if w.agent in ids),
         fixed=tuple(f for f in problem.fixed if f.agent in ids),
@@ -48,9 +56,12 @@ def team_relaxation(problem: p.Problem, team: str) -> p.Problem:
     )
 
 
-def add_floors(built: BuiltModel, budget: float, workers: int = 1) -> dict[tuple[str, str], int]:
-    """Bound each team's terms of each FLOORED family from below; returns the (team, family)
-    floors above zero that were added to the model.
+Floors = dict[tuple[str, str], int]
+"""(team, family) → least weighted value of the team's terms of that family."""
+
+
+def team_floors(built: BuiltModel, budget: float, workers: int = 1) -> Floors:
+    """Each team's floors above zero of the FLOORED families it has terms of in the model.
 
     Teams are relaxed and solved `workers` at a time (a batch), in team order, until the
     batches have spent `budget` deterministic seconds of sub-solves. Each sub-solve is
@@ -58,13 +69,10 @@ def add_floors(built: BuiltModel, budget: float, workers: int = 1) -> dict[tuple
     reproducible for a given number of workers.
     """
     problem = built.variables.problem
-    groups: dict[tuple[str, str], list[cp_model.LinearExprT]] = defaultdict(list)
-    for term in built.terms:
-        if term.name in FLOORED and term.team is not None:
-            groups[term.team, term.name].append(term.weight * term.expr)
-    families = {t: [n for n in FLOORED if (t, n) in groups] for t in problem.teams()}
+    present = {(t.team, t.name) for t in built.terms if t.team is not None}
+    families = {t: [n for n in FLOORED if (t, n) in present] for t in problem.teams()}
     teams = [t for t, names in families.items() if names]
-    floors: dict[tuple[str, str], int] = {}
+    floors: Floors = {}
     spent = 0.0
     size = max(1, workers)
     with ThreadPoolExecutor(size) as pool:
@@ -76,10 +84,19 @@ def add_floors(built: BuiltModel, budget: float, workers: int = 1) -> dict[tuple
             for job in jobs:
                 found, used = job.result()
                 spent += used
-                for (team, name), floor in found.items():
-                    built.model.add(sum(groups[team, name]) >= floor)
-                    floors[team, name] = floor
+                floors.update(found)
     return floors
+
+
+def add_floors(built: BuiltModel, floors: Floors) -> None:
+    """State each floor as `Σ the team's terms of the family ≥ floor` in a model of the
+    problem or of a relaxation of it that keeps the team (its terms are the same)."""
+    groups: dict[tuple[str, str], list[cp_model.LinearExprT]] = defaultdict(list)
+    for term in built.terms:
+        if term.team is not None and (term.team, term.name) in floors:
+            groups[term.team, term.name].append(term.weight * term.expr)
+    for key, terms in groups.items():
+        built.model.add(sum(terms) >= floors[key])
 
 
 def _team_floors(

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from ortools.sat.python import cp_model
 
-from scheduler import decompose, explain, extract, floors, team_columns
+from scheduler import decompose, explain, extract, floors, rest_patterns, team_columns
 from scheduler import problem as p
 from scheduler.build import BuiltModel, build_model, hint_all
 from scheduler.callbacks import CancelWatcher, ProgressCallback, ProgressRecorder, stopped
@@ -50,10 +50,14 @@ def solve(
         built.model.minimize(built.objective())
         built.model.add(built.shortfall() <= round(first.objective_value))
         hint_all(built.model, first)
+        found = {}
         if not stopped(cancel):
-            floors.add_floors(built, FLOORS_SHARE * settings.time_limit, settings.workers)
+            found = floors.team_floors(built, FLOORS_SHARE * settings.time_limit, settings.workers)
+            floors.add_floors(built, found)
         if team_columns.applies(problem) and not stopped(cancel):
             start = _start_from_columns(problem, built, first, settings, recorder, cancel)
+        elif rest_patterns.applies(problem) and _covers(built, first) and not stopped(cancel):
+            start = _start_from_rest_days(built, found, first, settings, recorder, cancel)
     else:
         # No roster in half the time: settle for any roster that keeps the hard rules.
         built.model.clear_objective()  # type: ignore[no-untyped-call]
@@ -80,6 +84,7 @@ def _optimise(
     solver = cp_model.CpSolver()
     left = max(0.1, settings.time_limit - (time.monotonic() - recorder.started))
     replace(bounding(settings), time_limit=left).apply(solver)
+    recorder.proving = True
     with CancelWatcher(solver.stop_search, cancel):
         status = solver.solve(built.model, recorder)
     return solver, status
@@ -108,6 +113,7 @@ def _start_from_columns(
     )
     if generation.bound is not None:
         built.model.add(built.objective() >= generation.bound)
+        recorder.bound = max(recorder.bound, generation.bound)
     start = first
     if generation.mixed is not None:
         mixed = _complete(built, generation.mixed, settings, recorder, cancel)
@@ -116,6 +122,42 @@ def _start_from_columns(
             start = mixed
     hint_all(built.model, start)
     return start
+
+
+def _start_from_rest_days(
+    built: BuiltModel,
+    found: floors.Floors,
+    first: cp_model.CpSolver,
+    settings: SolverSettings,
+    recorder: ProgressRecorder,
+    cancel: threading.Event | None,
+) -> cp_model.CpSolver:
+    """Choose every agent's rest days first (scheduler.rest_patterns), then the shifts for
+    them in the whole model; start from that roster when it is covered and cheaper."""
+    limit = settings.time_limit
+    deadline = recorder.started + REST_DAYS_END * limit
+    pattern = rest_patterns.choose(built, found, first, settings, deadline, cancel)
+    if pattern is None or stopped(cancel):
+        return first
+    fixed = built.model.clone()
+    for key, work in built.variables.work.items():
+        fixed.add(work == pattern[key])
+    solver = cp_model.CpSolver()
+    left = recorder.started + SHIFTS_END * limit - time.monotonic()
+    replace(settings, time_limit=max(0.1, left)).apply(solver)
+    with CancelWatcher(solver.stop_search, cancel):
+        status = solver.solve(fixed, recorder)
+    if not _found(status) or not _covers(built, solver):
+        return first
+    if solver.value(built.objective()) >= first.value(built.objective()):
+        return first
+    hint_all(built.model, solver)
+    return solver
+
+
+def _covers(built: BuiltModel, solver: cp_model.CpSolver) -> bool:
+    """Whether the solver's roster leaves no slot short."""
+    return round(solver.value(built.shortfall())) == 0
 
 
 def _complete(
@@ -150,6 +192,15 @@ FLOORS_SHARE = 0.2
 """Deterministic seconds of per-team floors (scheduler.floors) per second of the time limit:
 the sub-solves of one 42 × 28 week took 1.6 deterministic seconds in all, of another 9.8
 (docs/benchmarks.md, session 16); with two workers that is ~3.5 s of wall time."""
+
+REST_DAYS_END = 0.15
+"""Share of the time limit by which the rest days of scheduler.rest_patterns are chosen
+(on 42 × 28 at 2–9 s of a minute, mostly proved optimal)."""
+
+SHIFTS_END = 0.5
+"""Share of the time limit by which the shifts for those rest days are chosen: 42 × 28
+gains little after ~20 s (2 963 at 14 s, 2 946 at 22 s) and the bounding solve after it
+needs the rest of the minute for its bound (session 17)."""
 
 BOUNDING = ("max_lp", "core")
 """Subsolvers of the optimising solve when the caller chose none and there are 2+ workers."""

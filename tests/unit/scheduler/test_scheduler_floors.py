@@ -17,19 +17,19 @@ def test_R9_six_agents_of_one_team_cannot_work_equal_weekends_five_can() -> None
     all rest from Monday to Friday."""
     six = make_problem(days=7, agents=6)
     weight = weights_of(six.rules.weights)["fairness_weekends"]
-    assert floors.add_floors(build_model(six), budget=10) == {("T1", "fairness_weekends"): weight}
-    assert floors.add_floors(build_model(make_problem(days=7, agents=5)), budget=10) == {}
+    assert floors.team_floors(build_model(six), budget=10) == {("T1", "fairness_weekends"): weight}
+    assert floors.team_floors(build_model(make_problem(days=7, agents=5)), budget=10) == {}
 
 
 def test_R9_floors_keep_the_optimum(monkeypatch: pytest.MonkeyPatch) -> None:
     """The same optimum with the floor in the model as without it (a floor above the least
     value would cut it off)."""
-    added: list[dict[tuple[str, str], int]] = []
+    added: list[floors.Floors] = []
     add_floors = floors.add_floors
 
-    def spy(built: BuiltModel, budget: float, workers: int = 1) -> dict[tuple[str, str], int]:
-        added.append(add_floors(built, budget, workers))
-        return added[-1]
+    def spy(built: BuiltModel, found: floors.Floors) -> None:
+        added.append(found)
+        add_floors(built, found)
 
     monkeypatch.setattr(floors, "add_floors", spy)
     problem = make_problem(days=7, agents=7)
@@ -50,8 +50,8 @@ def test_R9_floors_are_found_a_batch_of_teams_at_a_time_and_stop_after_the_budge
     weight = weights_of(make_problem(days=7).rules.weights)["fairness_weekends"]
     both = {("T1", "fairness_weekends"): weight, ("T2", "fairness_weekends"): weight}
 
-    def floored(budget: float, workers: int) -> dict[tuple[str, str], int]:
-        return floors.add_floors(
+    def floored(budget: float, workers: int) -> floors.Floors:
+        return floors.team_floors(
             build_model(make_problem(days=7, agents=six_each)), budget, workers
         )
 

@@ -11,7 +11,7 @@ import pytest
 from ortools.sat.python import cp_model
 from scheduler_factories import make_problem, solve_checked
 
-from scheduler.callbacks import Progress
+from scheduler.callbacks import Progress, ProgressRecorder
 from scheduler.check import check_roster
 from scheduler.problem import Problem
 from scheduler.result import Status
@@ -51,6 +51,22 @@ def test_progress_callback_reports_each_improving_solution() -> None:
     assert all(later.better_than(earlier) for earlier, later in itertools.pairwise(seen))
     assert seen[-1].objective == result.objective
     assert all(s.bound <= s.objective for s in seen)
+
+
+def test_progress_reports_only_bounds_of_the_whole_problem() -> None:
+    """A solve of a restricted model (decisions fixed) proves nothing about the problem: its
+    bounds are not reported, the best one known so far is; the optimising solve's are."""
+    model = cp_model.CpModel()
+    cost = model.new_int_var(5, 10, "cost")
+    model.minimize(cost)
+    seen: list[Progress] = []
+    recorder = ProgressRecorder(seen.append, None, cost, time.monotonic())
+    recorder.bound = 2.0
+    cp_model.CpSolver().solve(model, recorder)
+    recorder.proving = True
+    recorder.history.clear()
+    cp_model.CpSolver().solve(model, recorder)
+    assert [(s.objective, s.bound) for s in seen] == [(5, 2.0), (5, 5.0)]
 
 
 def test_a_covered_roster_is_progress_even_when_it_costs_more_than_one_with_a_slot_short() -> None:
