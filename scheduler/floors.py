@@ -22,7 +22,7 @@ from ortools.sat.python import cp_model
 from scheduler import problem as p
 from scheduler.build import BuiltModel, build_model
 
-FLOORED = ("fairness_weekends", "rest_weekday_repeat")
+FLOORED = ("fairness_weekends", "rest_weekday_repeat", "preferences")
 SUB_SOLVE = 2.5
 """Cap in deterministic seconds of one team's family sub-solve (7 × 28 cells). A cap, not a
 cost: most end OPTIMAL well below it, and one cut short is wasted. On 42 × 28 the 12

@@ -137,6 +137,7 @@ def penalize_rest_weekday_repeat(v: Variables, weight: int) -> list[PenaltyTerm]
 def penalize_preferences(v: Variables, weight: int) -> list[PenaltyTerm]:
     """R-10: each unmet wish costs its own weight times this weight."""
     index = {agent.id: a for a, agent in enumerate(v.problem.agents)}
+    team = {agent.id: agent.team for agent in v.problem.agents}
     terms = []
     for pref in v.problem.preferences:
         a, d = index[pref.agent], v.problem.horizon.index(pref.date)
@@ -149,7 +150,8 @@ def penalize_preferences(v: Variables, weight: int) -> list[PenaltyTerm]:
         else:
             expr, what = v.shift(a, d, pref.shift or ""), f"no shift {pref.shift}"
         label = f"{pref.agent} wants {what} on {pref.date}"
-        terms.append(PenaltyTerm("preferences", weight * pref.weight, expr, label))
+        cost = weight * pref.weight
+        terms.append(PenaltyTerm("preferences", cost, expr, label, team[pref.agent]))
     return terms
 
 

@@ -135,7 +135,7 @@ def _start_from_rest_days(
     """Choose every agent's rest days first (scheduler.rest_patterns), then the shifts for
     them in the whole model; start from that roster when it is covered and cheaper."""
     limit = settings.time_limit
-    deadline = recorder.started + REST_DAYS_END * limit
+    deadline = time.monotonic() + REST_DAYS_SHARE * limit
     pattern = rest_patterns.choose(built, found, first, settings, deadline, cancel)
     if pattern is None or stopped(cancel):
         return first
@@ -193,9 +193,10 @@ FLOORS_SHARE = 0.2
 the sub-solves of one 42 × 28 week took 1.6 deterministic seconds in all, of another 9.8
 (docs/benchmarks.md, session 16); with two workers that is ~3.5 s of wall time."""
 
-REST_DAYS_END = 0.15
-"""Share of the time limit by which the rest days of scheduler.rest_patterns are chosen
-(on 42 × 28 at 2–9 s of a minute, mostly proved optimal)."""
+REST_DAYS_SHARE = 0.1
+"""Share of the time limit the rest days of scheduler.rest_patterns may take, from when the
+choice starts (42 × 28: 1–3.5 s, mostly proved optimal; it starts at 2–10 s, after the
+coverage solve and the floors)."""
 
 SHIFTS_END = 0.5
 """Share of the time limit by which the shifts for those rest days are chosen: 42 × 28
