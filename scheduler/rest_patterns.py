@@ -29,9 +29,12 @@ from scheduler.settings import SolverSettings
 FAMILIES = ("fairness_weekends", "rest_weekday_repeat", "preferences", "stability")
 """Penalty families a team's rest days decide (stability: a re-solve keeps published days)."""
 
-MOST_AGENT_DAYS = 2_000
-"""Largest problem whose whole model, rest days fixed, finds a covered roster in time:
-42 × 28 (1 176) at 3–6 s; 210 × 28 (5 880) none in 20 s (session 17)."""
+MOST_AGENT_DAYS = 1_200
+"""Largest problem chosen this way: 21 × 28 (588 agent-days) and 42 × 28 (1 176) gain
+(1 608 → 1 521, ~3 150 → ~2 930), 63 × 28 (1 764) does not in a minute (4 834 and 4 489
+against 4 784 without; its bounding solve, starting at half the limit, once ended at a
+bound of 250 instead of 4 262), and 210 × 28's whole model with rest days fixed found no
+covered roster in 20 s (session 17)."""
 
 Pattern = dict[tuple[int, int], int]
 """(agent index, day) → 1 at work, 0 not."""
