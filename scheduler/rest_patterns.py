@@ -6,9 +6,9 @@ when decides the weekend spread and the repeated rest weekdays (R-9), and the wi
 day off (R-10). Those depend on each team alone; coverage only needs enough agents at work
 each day (scheduler.headcount). Chosen for all teams at once under that headcount, the
 rest days are fixed and the whole model then only picks shifts and breaks. On 42 × 28
-(seeds 0–2) that roster costs 2 914–2 946 where CP-SAT alone on the whole model ends at
-3 119–3 176 in the same minute (docs/benchmarks.md, session 17): its search does not
-rotate rest days across a month.
+(seeds 0–2, eleven runs) the minute ends at 2 886–2 980 where CP-SAT alone on the whole
+model ended at 3 119–3 176 (docs/benchmarks.md, session 17): its search does not rotate
+rest days across a month.
 """
 
 from __future__ import annotations
@@ -41,8 +41,9 @@ Pattern = dict[tuple[int, int], int]
 
 
 def applies(problem: p.Problem) -> bool:
-    """More than one week, small enough (MOST_AGENT_DAYS), weekend spread or weekday repeats
-    weighed (R-9), and no cover per (day, shift), which depends on shifts across teams."""
+    """More than one week, small enough (MOST_AGENT_DAYS), a weight on weekend spread or
+    weekday repeats (R-9), and no cover per (day, shift), which depends on shifts across
+    teams."""
     days = problem.horizon.days
     weights = weights_of(problem.rules.weights)
     fairness = weights["fairness_weekends"] or weights["rest_weekday_repeat"]
@@ -71,7 +72,9 @@ def choose(
     relaxed = build_model(coverage_relaxation(problem))
     v = relaxed.variables
     for (skill, d), n in least.items():
-        agents = [a for a, agent in enumerate(problem.agents) if skill in (None, *agent.skills)]
+        agents = [
+            a for a, agent in enumerate(problem.agents) if skill is None or skill in agent.skills
+        ]
         relaxed.model.add(sum(v.works(a, d) for a in agents) >= n)
     add_floors(relaxed, floors)
     relaxed.model.minimize(sum(t.weight * t.expr for t in relaxed.terms if t.name in FAMILIES))

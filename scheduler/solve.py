@@ -50,7 +50,7 @@ def solve(
         built.model.minimize(built.objective())
         built.model.add(built.shortfall() <= round(first.objective_value))
         hint_all(built.model, first)
-        found = {}
+        found: floors.Floors = {}
         if not stopped(cancel):
             found = floors.team_floors(built, FLOORS_SHARE * settings.time_limit, settings.workers)
             floors.add_floors(built, found)
