@@ -54,6 +54,21 @@ def test_S2_rest_days_first_keep_the_headcount_coverage_needs_over_a_wish() -> N
         assert sum(pattern[a, d] for a in range(4)) >= least[None, d]
 
 
+def test_R11_rest_days_first_keep_the_published_rest_days() -> None:
+    """Each agent of the published roster rests on the same weekday both weeks (a repeat,
+    R-9); moving a rest would cost two changed days (R-11), so a re-solve keeps them."""
+    rests = {f"A{i + 1}": (i, i + 7) for i in range(4)}
+    current = [
+        {"agent": agent, "date": day(d), "shift": "E"}
+        for agent, off in rests.items()
+        for d in range(14)
+        if d not in off
+    ]
+    pattern = rest_days(make_problem(days=14, agents=FOUR, current=current))
+    for a, off in enumerate(rests.values()):
+        assert [d for d in range(14) if pattern[a, d] == 0] == list(off)
+
+
 def test_R9_rest_days_first_cost_no_more_than_the_teams_floors() -> None:
     """Seven agents, one rest a day (R-4), a rest at least every seventh day (R-3): over two
     weeks the least weekend spread and repeated rest weekdays are the teams' floors, and the
