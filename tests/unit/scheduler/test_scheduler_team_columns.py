@@ -206,19 +206,23 @@ def test_the_mix_runs_even_when_generation_ran_past_the_mix_deadline(
 ) -> None:
     """A pricing that does not stop on its event (a GLOP solve, a slow machine) may end
     after the mix's deadline; the mix still gets MIX_LEAST of its window, so the solve does
-    not go on from the coverage roster for want of one."""
+    not go on from the coverage roster for want of one.
+
+    The first round must start: generation's set-up (team models, the starting columns,
+    the whole LP) took 0.1–0.4 s, so its deadline is a second away, and a CI run with it at
+    0.1 s priced nothing."""
     price = TeamPricer.price
 
     def slow(pricer: TeamPricer, *args: Any) -> Priced:
-        time.sleep(0.5)
+        time.sleep(0.8)
         return price(pricer, *args)
 
     monkeypatch.setattr(TeamPricer, "price", slow)
     problem = four_teams(days=5)
     built, roster = build_model(problem), covered_roster(problem)
     began = time.monotonic()
-    generation = team_columns.generate(problem, built, roster, 1, 100, (began + 0.1, began + 1))
-    assert time.monotonic() - began > 1  # four teams priced one after another: 2 s
+    generation = team_columns.generate(problem, built, roster, 1, 100, (began + 1, began + 2))
+    assert time.monotonic() - began > 2  # four teams priced one after another: 3.2 s
     assert generation.mixed is not None and len(generation.mixed) == 4
 
 
