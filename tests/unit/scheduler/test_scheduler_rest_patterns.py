@@ -30,6 +30,7 @@ def covered(built: BuiltModel) -> cp_model.CpSolver:
 
 
 def rest_days(problem: Problem) -> rest_patterns.Pattern:
+    """The days at work rest_patterns chooses, from a covered roster and the teams' floors."""
     built = build_model(problem)
     found = floors.team_floors(built, budget=10)
     pattern = rest_patterns.choose(built, found, covered(built), FAST, time.monotonic() + 10)
