@@ -1,4 +1,4 @@
-"""Per-team floors of the penalty families whose LP relaxation is ≈ 0 (R-9).
+"""Per-team floors of the penalty families whose LP relaxation is ≈ 0 (R-9, R-10).
 
 A team alone, without coverage and without the breaks' on-duty minimums, is a relaxation of
 the whole problem: every roster of the problem gives the team a roster of the relaxation.
@@ -6,7 +6,7 @@ So the least value of a family's terms for that team there bounds those terms fr
 every roster. Stated as `Σ terms ≥ floor`, it gives CP-SAT's bound what its LP cannot see:
 R-3 with R-4 force a team of seven to work unequal weekends and, over weeks, to rest on a
 weekday it rested on before (42 agents × 4 weeks: bound 2,555 → 2,809 for rosters of
-~3,150; docs/benchmarks.md).
+~3,150; docs/benchmarks.md), and leave some wishes for a day off unmet (R-10).
 """
 
 from __future__ import annotations
@@ -99,12 +99,10 @@ def add_floors(built: BuiltModel, floors: Floors) -> None:
         built.model.add(sum(terms) >= floors[key])
 
 
-def _team_floors(
-    problem: p.Problem, team: str, names: Sequence[str]
-) -> tuple[dict[tuple[str, str], int], float]:
+def _team_floors(problem: p.Problem, team: str, names: Sequence[str]) -> tuple[Floors, float]:
     """One team's floors above zero of the families `names`, and the deterministic time used."""
     relaxed = build_model(team_relaxation(problem, team))
-    found: dict[tuple[str, str], int] = {}
+    found: Floors = {}
     spent = 0.0
     for name in names:
         floor, used = _least(relaxed, name)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import replace
 
 from ortools.sat.python import cp_model
 
@@ -81,8 +82,7 @@ def choose(
     for (a, d, code), x in v.x.items():
         relaxed.model.add_hint(x, covered.value(built.variables.x[a, d, code]))
     solver = cp_model.CpSolver()
-    settings.apply(solver)
-    solver.parameters.max_time_in_seconds = max(0.1, deadline - time.monotonic())
+    replace(settings, time_limit=max(0.1, deadline - time.monotonic())).apply(solver)
     with CancelWatcher(solver.stop_search, cancel):
         status = solver.solve(relaxed.model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):

@@ -142,12 +142,9 @@ def _start_from_rest_days(
     fixed = built.model.clone()
     for key, work in built.variables.work.items():
         fixed.add(work == pattern[key])
-    solver = cp_model.CpSolver()
     left = recorder.started + SHIFTS_END * limit - time.monotonic()
-    replace(settings, time_limit=max(0.1, left)).apply(solver)
-    with CancelWatcher(solver.stop_search, cancel):
-        status = solver.solve(fixed, recorder)
-    if not _found(status) or not _covers(built, solver):
+    solver = _solve_restricted(fixed, left, settings, recorder, cancel)
+    if solver is None or not _covers(built, solver):
         return first
     if solver.value(built.objective()) >= first.value(built.objective()):
         return first
@@ -171,8 +168,20 @@ def _complete(
     fixed = built.model.clone()
     shifts = {cell for column in mixed for cell in column.shifts}
     fix_roster(fixed, built.variables, shifts, [b for column in mixed for b in column.breaks])
+    return _solve_restricted(fixed, settings.time_limit / 10, settings, recorder, cancel)
+
+
+def _solve_restricted(
+    fixed: cp_model.CpModel,
+    seconds: float,
+    settings: SolverSettings,
+    recorder: ProgressRecorder,
+    cancel: threading.Event | None,
+) -> cp_model.CpSolver | None:
+    """Solve a copy of the model with some decisions fixed for `seconds` (at least 0.1):
+    its solver when it found a roster (whose values are the whole model's), else None."""
     solver = cp_model.CpSolver()
-    replace(settings, time_limit=max(0.1, settings.time_limit / 10)).apply(solver)
+    replace(settings, time_limit=max(0.1, seconds)).apply(solver)
     with CancelWatcher(solver.stop_search, cancel):
         status = solver.solve(fixed, recorder)
     return solver if _found(status) else None
@@ -282,12 +291,8 @@ def _start_by_parts(
         key = (problem.agents[a].id, d)
         if key in cells:
             fixed.add(var == int(cells[key] == code))
-    solver = cp_model.CpSolver()
     left = settings.time_limit / 2 - _since(started)
-    replace(settings, time_limit=max(0.1, left)).apply(solver)
-    with CancelWatcher(solver.stop_search, cancel):
-        status = solver.solve(fixed, recorder)
-    return solver if _found(status) else None
+    return _solve_restricted(fixed, left, settings, recorder, cancel)
 
 
 def _found(status: cp_model.CpSolverStatus) -> bool:

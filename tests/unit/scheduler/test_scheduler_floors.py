@@ -21,6 +21,15 @@ def test_R9_six_agents_of_one_team_cannot_work_equal_weekends_five_can() -> None
     assert floors.team_floors(build_model(make_problem(days=7, agents=5)), budget=10) == {}
 
 
+def test_R10_two_wishes_for_the_same_day_off_in_one_team_leave_one_unmet() -> None:
+    """R-4 lets one of the two rest that Thursday: one wish is unmet in every roster, so
+    the team's wishes have a floor of one wish's weight."""
+    wishes = [{"agent": a, "date": day(3), "off": True, "weight": 3} for a in ("A01", "A02")]
+    problem = make_problem(days=7, agents=2, preferences=wishes)
+    unmet = 3 * weights_of(problem.rules.weights)["preferences"]
+    assert floors.team_floors(build_model(problem), budget=10) == {("T1", "preferences"): unmet}
+
+
 def test_R9_floors_keep_the_optimum(monkeypatch: pytest.MonkeyPatch) -> None:
     """The same optimum with the floor in the model as without it (a floor above the least
     value would cut it off)."""
