@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+from scheduler.benchmarks import machine
 from scheduler.benchmarks.curtois import Instance, read_instance, verify_checksums, write_roster
 from scheduler.benchmarks.curtois_check import evaluate
 from scheduler.benchmarks.curtois_colgen import ColgenSettings, solve_colgen, suits
@@ -133,6 +134,7 @@ def main() -> int:
         f"model={args.model} time_limit={args.time_limit:g}s workers={args.workers} "
         f"hint_share={args.hint_share:g}"
     )
+    print(machine.measure(), flush=True)
     print(HEADER)
     print("|---|---|---|---|---|---|---|---|---|")
     failures = 0

@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass
 
 from scheduler import io
+from scheduler.benchmarks import machine
 from scheduler.benchmarks.scale import SIZES, scale_problem_data
 from scheduler.callbacks import Progress
 from scheduler.check import check_roster
@@ -92,6 +93,7 @@ def main() -> int:
     )
     args = parser.parse_args()
     print(f"time_limit={args.time_limit:g}s workers={args.workers} seed={args.seed}")
+    print(machine.measure(), flush=True)
     print(HEADER)
     print("|---|---|---|---|---|---|---|---|---|")
     measured: list[tuple[str, Measure]] = []
