@@ -7,7 +7,8 @@ milliseconds) joins the master when it would lower it. At any prices π inside [
 under weight] the Lagrangian value Σ_e min_row (cost − π·row) + Σ π·requirement is a lower
 bound on every roster, so the search knows how far it can still gain (Instance8: 1296.6
 against a best known 1308; the compact model's LP gives far less). The root's columns are
-first mixed into a roster by a small CP-SAT over them; unless that is within 1 % of the bound
+first mixed into a roster by a small CP-SAT over them (after a quick root for longer, until
+within 1 %: `root_mix_window`); unless that is within 1 % of the bound
 (Instance5: 1145 against 1141), diving fixes the employee whose row carries the most LP
 weight and generates columns again, until every row is fixed; where that keeps one core
 busy, a forked copy dives on another path on the idle core (`SecondDive`) and the better
@@ -86,6 +87,8 @@ class ColgenSettings:
     dive_weight: float = 0.99  # columns weighing more are fixed together
     complete_share: float = 0.05  # the last employees' columns are mixed for this long
     root_mix_share: float = 0.05  # every employee's root columns are mixed for this long
+    quick_root_share: float = 0.1  # a root converged by then is quick: its mix may go on
+    quick_mix_end: float = 0.2  # until this share of the limit, or until the mix is trusted
 
 
 @dataclass(frozen=True)
@@ -222,6 +225,19 @@ class _RowCollector(cp_model.CpSolverSolutionCallback):
             if self.boolean_value(var):
                 cells[d] = s
         self.rows.append(tuple(cells))
+
+
+class _StopAt(cp_model.CpSolverSolutionCallback):
+    """Stops a search at its first solution that costs at most `enough`."""
+
+    def __init__(self, enough: float) -> None:
+        super().__init__()
+        self.enough = enough
+
+    def on_solution_callback(self) -> None:
+        """Called by CP-SAT on each improving solution."""
+        if self.objective_value <= self.enough:
+            self.stop_search()
 
 
 class MasterFailure(RuntimeError):
@@ -415,8 +431,11 @@ class ColumnGeneration:
         """Fix every free employee at once to the best mix of their columns (`mix`)."""
         self.fixed.update(self.mix(heaviest, self.settings.complete_share))
 
-    def mix(self, heaviest: dict[int, tuple[float, Row]], share: float) -> dict[int, Row]:
-        """The best mix of the free employees' generated columns, within `share` of the time.
+    def mix(
+        self, heaviest: dict[int, tuple[float, Row]], share: float, enough: float = -math.inf
+    ) -> dict[int, Row]:
+        """The best mix of the free employees' generated columns, within `share` of the time
+        or until a mix costs at most `enough`.
 
         A small CP-SAT over the columns (one per free employee, cover priced with the fixed
         rows counted), started from rounding each to its `heaviest` column, which it can
@@ -449,7 +468,7 @@ class ColumnGeneration:
         solver.parameters.num_workers = self.settings.workers
         solver.parameters.random_seed = self.settings.seed
         solver.parameters.max_time_in_seconds = share * self.settings.time_limit
-        found = solver.solve(model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+        found = solver.solve(model, _StopAt(enough)) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
         mixed: dict[int, Row] = {}
         for e, options in picks.items():
             chosen = [row for pick, row in options if found and solver.boolean_value(pick)]
@@ -543,7 +562,8 @@ def solve_colgen(
         except MasterFailure:
             return finish_without_lp(instance, settings, started, on_improve)
         lower = math.ceil(root.bound - 1e-6) if root.bound > -math.inf else None
-        mixed = named(instance, cg.mix(cg.heaviest(root.weights), settings.root_mix_share))
+        share, enough = root_mix_window(settings, time.monotonic() - started, lower)
+        mixed = named(instance, cg.mix(cg.heaviest(root.weights), share, enough))
         best = Dive(mixed, objective(instance, mixed), lower, started)
         if not best.trusted(settings.trust_gap):
             finish_by = started + settings.dive_share * limit
@@ -558,6 +578,25 @@ def solve_colgen(
         if second is not None:
             second.close()
     return finish(instance, settings, best, on_improve)
+
+
+def root_mix_window(
+    settings: ColgenSettings, root_seconds: float, lower: int | None
+) -> tuple[float, float]:
+    """The root mix's share of the limit, and the cost at which it may stop early.
+
+    A root that converged within `quick_root_share` leaves the mix until `quick_mix_end`,
+    ended as soon as a mix is within the trust gap (then no dive is needed). On a machine
+    1.5–3 times slower than usual Instance5's mix needed ~6 s to reach 1 145–1 150 (3 s:
+    1 541–1 848), and after a dive the minute ended at 1 144–1 240 (docs/benchmarks.md,
+    session 18); slower roots (7, 8, 12) keep the plain share, as 8's dive needs the time.
+    """
+    limit = settings.time_limit
+    enough = -math.inf if lower is None else (1 + settings.trust_gap) * lower
+    if root_seconds > settings.quick_root_share * limit:
+        return settings.root_mix_share, -math.inf
+    share = max(settings.root_mix_share, settings.quick_mix_end - root_seconds / limit)
+    return share, enough
 
 
 def named(instance: Instance, rows: dict[int, Row]) -> Roster:

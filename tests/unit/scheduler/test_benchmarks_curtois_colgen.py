@@ -30,6 +30,7 @@ from scheduler.benchmarks.curtois_colgen import (
     finish_with_engine,
     named,
     programmes_pay,
+    root_mix_window,
     solve_colgen,
     suits,
 )
@@ -264,6 +265,52 @@ def test_a_root_mix_far_from_the_bound_is_dived_and_the_better_roster_kept(
     assert set(found) == {"mix", "dive"}
     assert best.objective == min(found.values())
     assert evaluate(instance1, best.roster).objective == best.objective
+
+
+def test_a_quick_roots_mix_may_go_on_until_it_is_trusted() -> None:
+    settings = ColgenSettings(time_limit=60, trust_gap=0.01)
+    # Converged at 3 s (within 10 % of the limit): mixed until 20 % of it, or until 1 % of
+    # the bound; at 9 s: the plain 5 %, without an early stop.
+    assert root_mix_window(settings, 3.0, 1141) == pytest.approx((0.15, 1152.41))
+    assert root_mix_window(settings, 9.0, 1141) == (0.05, -math.inf)
+    assert root_mix_window(settings, 3.0, None) == (pytest.approx(0.15), -math.inf)
+    assert root_mix_window(settings, 5.9, 1141)[0] == pytest.approx(0.1017, abs=1e-3)
+
+
+def test_a_mix_stops_at_its_first_roster_that_costs_enough(instance1: Instance) -> None:
+    """With one worker the first roster is the hint (each row's first column, built without
+    prices): a mix that may stop at any cost returns it, one that may not goes on."""
+    cg = ColumnGeneration(instance1, SETTINGS)
+    cg.start()
+    try:
+        first = {e: (1.0, row) for e, row, _ in cg.master.columns}
+        cg.generate(time.monotonic() + 30)
+        at_once = cg.mix(first, 0.5, enough=math.inf)
+        searched = cg.mix(first, 0.5)
+    finally:
+        cg.close()
+    started = evaluate(instance1, named(instance1, {e: row for e, (_, row) in first.items()}))
+    assert evaluate(instance1, named(instance1, at_once)).objective == started.objective
+    assert evaluate(instance1, named(instance1, searched)).objective < started.objective
+
+
+def test_a_quick_root_is_mixed_for_longer_with_an_early_stop(
+    instance1: Instance, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    capture_finish(monkeypatch)
+    windows: list[tuple[Any, ...]] = []
+    mix = ColumnGeneration.mix
+
+    def spy_mix(self: ColumnGeneration, *args: Any) -> dict[int, Row]:
+        if not self.fixed:
+            windows.append(args[1:])
+        return mix(self, *args)
+
+    monkeypatch.setattr(ColumnGeneration, "mix", spy_mix)
+    solve_colgen(instance1, SETTINGS)  # Instance1's root converges in well under 2 s of 20
+    [(share, enough)] = windows
+    assert SETTINGS.root_mix_share < share <= SETTINGS.quick_mix_end
+    assert enough == pytest.approx((1 + SETTINGS.trust_gap) * 558)
 
 
 def test_colgen_reports_each_better_roster_to_the_progress_callback(instance1: Instance) -> None:
