@@ -1,4 +1,5 @@
-"""Progress reporting and cancellation during a solve (callbacks record progress only)."""
+"""Progress reporting and cancellation during a solve (callbacks record progress only), and
+a solve for a time that a cancel can cut short (`solve_within`)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,11 @@ import math
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ortools.sat.python import cp_model
+
+from scheduler.settings import SolverSettings
 
 
 @dataclass(frozen=True)
@@ -120,3 +123,19 @@ class CancelWatcher:
             if stopped(self.cancel, self.deadline):
                 self.stop()
             self.finished.wait(0.05)
+
+
+def solve_within(
+    model: cp_model.CpModel,
+    settings: SolverSettings,
+    seconds: float,
+    cancel: threading.Event | None = None,
+    callback: cp_model.CpSolverSolutionCallback | None = None,
+) -> tuple[cp_model.CpSolver, cp_model.CpSolverStatus]:
+    """Solve `model` with `settings` for `seconds` (at least 0.1), stopped early when
+    `cancel` is set: the solver (for its values) and the status."""
+    solver = cp_model.CpSolver()
+    replace(settings, time_limit=max(0.1, seconds)).apply(solver)
+    with CancelWatcher(solver.stop_search, cancel):
+        status = solver.solve(model, callback)
+    return solver, status

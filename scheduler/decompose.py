@@ -22,7 +22,7 @@ from ortools.sat.python import cp_model
 
 from scheduler import problem as p
 from scheduler.build import COVERAGE, build_model
-from scheduler.callbacks import CancelWatcher, stopped
+from scheduler.callbacks import solve_within, stopped
 from scheduler.extract import assignments
 from scheduler.objectives import WEIGHT_DEFAULTS
 from scheduler.settings import SolverSettings
@@ -285,10 +285,7 @@ def _solve_part(
         known = (part.agents[a].id, d)
         if known in hint:
             built.model.add_hint(var, hint[known] == code)
-    solver = cp_model.CpSolver()
-    replace(settings, time_limit=max(0.1, seconds)).apply(solver)
-    with CancelWatcher(solver.stop_search, cancel):
-        status = solver.solve(built.model)
+    solver, status = solve_within(built.model, settings, seconds, cancel)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     return assignments(built, solver)

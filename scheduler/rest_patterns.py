@@ -15,14 +15,13 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import replace
 
 from ortools.sat.python import cp_model
 
 from scheduler import headcount
 from scheduler import problem as p
 from scheduler.build import BuiltModel, build_model
-from scheduler.callbacks import CancelWatcher
+from scheduler.callbacks import solve_within
 from scheduler.floors import Floors, add_floors, coverage_relaxation
 from scheduler.objectives import weights_of
 from scheduler.settings import SolverSettings
@@ -81,10 +80,7 @@ def choose(
     relaxed.model.minimize(sum(t.weight * t.expr for t in relaxed.terms if t.name in FAMILIES))
     for (a, d, code), x in v.x.items():
         relaxed.model.add_hint(x, covered.value(built.variables.x[a, d, code]))
-    solver = cp_model.CpSolver()
-    replace(settings, time_limit=max(0.1, deadline - time.monotonic())).apply(solver)
-    with CancelWatcher(solver.stop_search, cancel):
-        status = solver.solve(relaxed.model)
+    solver, status = solve_within(relaxed.model, settings, deadline - time.monotonic(), cancel)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     return {key: int(solver.value(work)) for key, work in v.work.items()}

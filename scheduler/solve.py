@@ -12,7 +12,7 @@ from ortools.sat.python import cp_model
 from scheduler import decompose, explain, extract, floors, rest_patterns, team_columns
 from scheduler import problem as p
 from scheduler.build import BuiltModel, build_model, hint_all
-from scheduler.callbacks import CancelWatcher, ProgressCallback, ProgressRecorder, stopped
+from scheduler.callbacks import ProgressCallback, ProgressRecorder, solve_within, stopped
 from scheduler.result import PenaltyDetail, Result, Status, Uncovered
 from scheduler.settings import SolverSettings
 from scheduler.team_pricing import Column, fix_roster
@@ -81,13 +81,9 @@ def _optimise(
     cancel: threading.Event | None,
 ) -> tuple[cp_model.CpSolver, cp_model.CpSolverStatus]:
     """Minimise every penalty in what is left of the time limit."""
-    solver = cp_model.CpSolver()
-    left = max(0.1, settings.time_limit - (time.monotonic() - recorder.started))
-    replace(bounding(settings), time_limit=left).apply(solver)
+    left = settings.time_limit - (time.monotonic() - recorder.started)
     recorder.proving = True
-    with CancelWatcher(solver.stop_search, cancel):
-        status = solver.solve(built.model, recorder)
-    return solver, status
+    return solve_within(built.model, bounding(settings), left, cancel, recorder)
 
 
 def _start_from_columns(
@@ -180,10 +176,7 @@ def _solve_restricted(
 ) -> cp_model.CpSolver | None:
     """Solve a copy of the model with some decisions fixed for `seconds` (at least 0.1):
     its solver when it found a roster (whose values are the whole model's), else None."""
-    solver = cp_model.CpSolver()
-    replace(settings, time_limit=max(0.1, seconds)).apply(solver)
-    with CancelWatcher(solver.stop_search, cancel):
-        status = solver.solve(fixed, recorder)
+    solver, status = solve_within(fixed, settings, seconds, cancel, recorder)
     return solver if _found(status) else None
 
 
@@ -258,10 +251,8 @@ def _cover(
         if round(start.objective_value) == 0:
             return start, cp_model.FEASIBLE
         hint_all(built.model, start)
-    first = cp_model.CpSolver()
-    replace(settings, time_limit=max(0.1, settings.time_limit / 2 - _since(started))).apply(first)
-    with CancelWatcher(first.stop_search, cancel):
-        status = first.solve(built.model, recorder)
+    left = settings.time_limit / 2 - _since(started)
+    first, status = solve_within(built.model, settings, left, cancel, recorder)
     if start is not None and not _found(status) and status != cp_model.INFEASIBLE:
         return start, cp_model.FEASIBLE
     return first, status

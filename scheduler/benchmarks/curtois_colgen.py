@@ -122,7 +122,12 @@ class Dive:
 
     def trusted(self, gap: float) -> bool:
         """Whether the roster is within `gap` of the bound, so the LP did not mislead it."""
-        return self.lower is not None and self.objective <= (1 + gap) * self.lower
+        return self.objective <= trusted_cost(self.lower, gap)
+
+
+def trusted_cost(lower: int | None, gap: float) -> float:
+    """The highest objective within `gap` of the bound `lower` (−inf without a bound)."""
+    return -math.inf if lower is None else (1 + gap) * lower
 
 
 def programmes_pay(instance: Instance) -> bool:
@@ -592,11 +597,10 @@ def root_mix_window(
     session 18); slower roots (7, 8, 12) keep the plain share, as 8's dive needs the time.
     """
     limit = settings.time_limit
-    enough = -math.inf if lower is None else (1 + settings.trust_gap) * lower
     if root_seconds > settings.quick_root_share * limit:
         return settings.root_mix_share, -math.inf
     share = max(settings.root_mix_share, settings.quick_mix_end - root_seconds / limit)
-    return share, enough
+    return share, trusted_cost(lower, settings.trust_gap)
 
 
 def named(instance: Instance, rows: dict[int, Row]) -> Roster:

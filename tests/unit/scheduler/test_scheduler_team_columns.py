@@ -217,12 +217,22 @@ def test_the_mix_runs_even_when_generation_ran_past_the_mix_deadline(
         time.sleep(0.8)
         return price(pricer, *args)
 
+    mix = team_columns.ColumnGeneration.mix
+    given: list[float] = []
+
+    def timed_mix(generation: team_columns.ColumnGeneration, seconds: float, seed: int) -> Any:
+        given.append(seconds)
+        return mix(generation, seconds, seed)
+
     monkeypatch.setattr(TeamPricer, "price", slow)
+    monkeypatch.setattr(team_columns.ColumnGeneration, "mix", timed_mix)
     problem = four_teams(days=5)
     built, roster = build_model(problem), covered_roster(problem)
     began = time.monotonic()
     generation = team_columns.generate(problem, built, roster, 1, 100, (began + 1, began + 2))
     assert time.monotonic() - began > 2  # four teams priced one after another: 3.2 s
+    [seconds] = given  # past its deadline, the mix still gets MIX_LEAST of its 1 s window
+    assert seconds > 0 and seconds == pytest.approx(team_columns.MIX_LEAST * 1.0)
     assert generation.mixed is not None and len(generation.mixed) == 4
 
 
