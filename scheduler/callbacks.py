@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 
 from ortools.sat.python import cp_model
 
-from scheduler.settings import SolverSettings
+from scheduler.settings import SolverSettings, new_solver
 
 
 @dataclass(frozen=True)
@@ -134,7 +134,7 @@ def solve_within(
 ) -> tuple[cp_model.CpSolver, cp_model.CpSolverStatus]:
     """Solve `model` with `settings` for `seconds` (at least 0.1), stopped early when
     `cancel` is set: the solver (for its values) and the status."""
-    solver = cp_model.CpSolver()
+    solver = new_solver()
     replace(settings, time_limit=max(0.1, seconds)).apply(solver)
     with CancelWatcher(solver.stop_search, cancel):
         status = solver.solve(model, callback)

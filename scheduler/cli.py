@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import argparse
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
 from scheduler import io
+from scheduler.problem import Problem
 from scheduler.result import Result, Status
 from scheduler.settings import SolverSettings
 from scheduler.solve import solve
+
+WAIT_STEP = 0.2
+"""Seconds between the main thread's checks on the solve: short, so Ctrl-C acts at once."""
 
 EXIT_CODES = {
     Status.OPTIMAL: 0,
@@ -36,12 +41,44 @@ def solve_file_command(
         for error in exc.errors:
             print(f"{problem_path}: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    result = solve(problem, SolverSettings(time_limit=time_limit, workers=workers, seed=seed))
+    settings = SolverSettings(time_limit=time_limit, workers=workers, seed=seed)
+    print(f"solving {problem_path} for up to {time_limit:g} s; Ctrl-C stops", file=sys.stderr)
+    result = solve_until_interrupted(problem, settings)
     io.write_result(result, out_path)
     print(summary(result))
     for line in result.explanation:
         print(f"  {line}")
     return EXIT_CODES[result.status]
+
+
+def solve_until_interrupted(problem: Problem, settings: SolverSettings) -> Result:
+    """Solve in a worker thread; Ctrl-C cancels it, and the best roster so far is the result.
+
+    Python delivers SIGINT to the main thread only between bytecodes, never inside a C++
+    solve, so the main thread waits in short steps while the solve runs elsewhere — on an
+    event, not `Thread.join`, which Python 3.11 leaves marked done when Ctrl-C interrupts it.
+    A second Ctrl-C while the solve winds down interrupts at once.
+    """
+    cancel, done = threading.Event(), threading.Event()
+    outcome: list[Result] = []
+
+    def run() -> None:
+        try:
+            outcome.append(solve(problem, settings, cancel=cancel))
+        finally:
+            done.set()
+
+    threading.Thread(target=run, daemon=True).start()
+    try:
+        while not done.wait(WAIT_STEP):
+            pass
+    except KeyboardInterrupt:
+        print("interrupted: stopping with the best roster so far", file=sys.stderr)
+        cancel.set()
+        done.wait()
+    if not outcome:
+        raise RuntimeError("the solve failed; its error is printed above")
+    return outcome[0]
 
 
 def summary(result: Result) -> str:

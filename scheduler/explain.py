@@ -15,6 +15,7 @@ from scheduler.prechecks import (
     span_in_words,
     team_rest_conflicts,
 )
+from scheduler.settings import new_solver
 
 RULE_NAMES = {
     "R-3": "weekly rest (R-3)",
@@ -98,7 +99,7 @@ def _core(
     """The assumptions CP-SAT needs for infeasibility, or None when not proven in time."""
     model.clear_assumptions()
     model.add_assumptions(assumptions)
-    solver = cp_model.CpSolver()
+    solver = new_solver()
     # Cores are reliable only with one worker and without presolve (or-tools #3102, #5141).
     solver.parameters.num_workers = 1
     solver.parameters.cp_model_presolve = False

@@ -21,6 +21,7 @@ from ortools.sat.python import cp_model
 
 from scheduler import problem as p
 from scheduler.build import BuiltModel, build_model
+from scheduler.settings import new_solver
 
 FLOORED = ("fairness_weekends", "rest_weekday_repeat", "preferences")
 SUB_SOLVE = 2.5
@@ -115,7 +116,7 @@ def _team_floors(problem: p.Problem, team: str, names: Sequence[str]) -> tuple[F
 def _least(relaxed: BuiltModel, name: str) -> tuple[int, float]:
     """A lower bound of the family's terms in the relaxation, and the deterministic time used."""
     relaxed.model.minimize(sum(t.weight * t.expr for t in relaxed.terms if t.name == name))
-    solver = cp_model.CpSolver()
+    solver = new_solver()
     solver.parameters.num_workers = 1
     solver.parameters.max_deterministic_time = SUB_SOLVE
     status = solver.solve(relaxed.model)

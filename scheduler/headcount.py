@@ -14,6 +14,7 @@ from __future__ import annotations
 from ortools.sat.python import cp_model
 
 from scheduler.coverage import coverage_groups
+from scheduler.settings import new_solver
 from scheduler.variables import Variables
 
 Key = tuple[str | None, int]
@@ -53,7 +54,7 @@ def least_at_work(v: Variables) -> dict[Key, int]:
     for skill in [None, *skills]:
         for d in range(v.days):
             model.minimize(sum(count[skill, d, s.code] for s in problem.shift_types))
-            solver = cp_model.CpSolver()
+            solver = new_solver()
             solver.parameters.num_workers = 1
             if solver.solve(model) != cp_model.OPTIMAL:
                 return {}  # coverage no roster can meet: nothing to keep at work

@@ -7,6 +7,19 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 
+def new_solver() -> cp_model.CpSolver:
+    """A CP-SAT solver that leaves Ctrl-C (SIGINT) to the process.
+
+    By default CP-SAT installs its own SIGINT handler while it solves: the signal then ends
+    only that one solve, silently, and the caller goes on to its next phase — the web server
+    or `solve-file` would not stop. Without it, Ctrl-C reaches Python, whose caller decides
+    (`scheduler.cli` cancels the solve and keeps the best roster so far).
+    """
+    solver = cp_model.CpSolver()
+    solver.parameters.catch_sigint_signal = False
+    return solver
+
+
 @dataclass(frozen=True)
 class SolverSettings:
     """How long and how to search; `workers=1` with a fixed seed is deterministic.

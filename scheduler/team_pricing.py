@@ -22,6 +22,7 @@ from scheduler.callbacks import CancelWatcher
 from scheduler.constraints import DutyRow, not_on_break
 from scheduler.coverage import CoverageGroup, rostered_on_duty
 from scheduler.floors import team_relaxation
+from scheduler.settings import new_solver
 from scheduler.variables import Profile, Variables
 
 SCALE = 1000
@@ -185,7 +186,7 @@ def _solver(budget: float) -> cp_model.CpSolver:
     optimum in 20 s; CP-SAT's cuts (cut level 0) cost more than they prune here: the 15
     teams of 105 × 7 priced in 4.0 s instead of 14.4 s at a master's duals, the hardest in
     1.1 s instead of 4.9 s (docs/benchmarks.md, session 10)."""
-    solver = cp_model.CpSolver()
+    solver = new_solver()
     solver.parameters.num_workers = 1
     solver.parameters.linearization_level = 2
     solver.parameters.cut_level = 0

@@ -10,6 +10,7 @@ from ortools.sat.python import cp_model
 
 from scheduler.benchmarks.curtois import Instance, Roster, Staff
 from scheduler.benchmarks.curtois_engine import Improvement, Outcome
+from scheduler.settings import new_solver
 
 
 @dataclass(frozen=True)
@@ -232,7 +233,7 @@ def solve_dedicated(
     recorder = _Recorder(started, on_improve)
     if settings.hint_share > 0:
         _hint_from_rows(m, settings, recorder, started)
-    solver = cp_model.CpSolver()
+    solver = new_solver()
     settings.apply(solver)
     solver.parameters.max_time_in_seconds = max(0.1, settings.time_limit - _since(started))
     status = solver.solve(m.model, recorder)

@@ -19,6 +19,7 @@ from scheduler.benchmarks.curtois import Instance, Roster
 from scheduler.benchmarks.curtois_check import objective
 from scheduler.benchmarks.curtois_construct import Row, construct_row, row_cost
 from scheduler.benchmarks.curtois_engine import Improvement
+from scheduler.settings import new_solver
 
 
 def marginal_costs(
@@ -48,7 +49,7 @@ def solve_row(
     if hint is not None:
         for (_, d, s), var in m.x.items():
             m.model.add_hint(var, hint[d] == s)
-    solver = cp_model.CpSolver()
+    solver = new_solver()
     solver.parameters.max_time_in_seconds = max(0.05, time_limit)
     solver.parameters.num_workers = workers
     status = solver.solve(m.model)

@@ -11,11 +11,10 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from ortools.sat.python import cp_model
-
 from scheduler import io
 from scheduler.benchmarks.scale import scale_problem_data
 from scheduler.build import build_model
+from scheduler.settings import new_solver
 
 
 @dataclass(frozen=True)
@@ -38,7 +37,7 @@ def measure(budget: float = 1.0, steps: int = 2_000_000) -> Pace:
     and time `steps` steps of a Python loop."""
     built = build_model(io.parse_problem(scale_problem_data(21, 7, seed=0)))
     built.model.minimize(built.objective())
-    solver = cp_model.CpSolver()
+    solver = new_solver()
     solver.parameters.num_workers = 1
     solver.parameters.max_deterministic_time = budget
     solver.solve(built.model)

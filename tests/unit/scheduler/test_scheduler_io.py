@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 from scheduler_factories import day, make_problem, problem_data, solve_checked
 
-from scheduler import cli, io
+from scheduler import cli, io, settings
+from scheduler.benchmarks.scale import scale_problem_data
 from scheduler.result import Status
 
 FORMATS_EXAMPLE = {
@@ -161,3 +166,50 @@ def test_cli_exit_codes_for_bad_input_and_infeasible(
     assert cli.solve_file_command(tmp_path / "inf.json", tmp_path / "r.json", 5, 1, 0) == 3
     assert "(R-4)" in capsys.readouterr().out
     assert cli.EXIT_CODES[Status.UNKNOWN] == 4
+
+
+def test_ctrl_c_stops_solve_file_with_the_best_roster_so_far(tmp_path: Path) -> None:
+    """Ctrl-C cancels the solve: the roster found so far is written and the command exits at
+    once, not when the time limit ends (CP-SAT's own SIGINT handler, left on, would swallow
+    the signal and end only the current phase)."""
+    (tmp_path / "p.json").write_text(json.dumps(scale_problem_data(105, 7)))
+    out = tmp_path / "r.json"
+    arguments = [str(tmp_path / "p.json"), "--out", str(out), "--time-limit", "120"]
+    # As from a terminal: a suite run in the background would pass SIGINT on ignored.
+    run = (
+        "import runpy, signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+        f"sys.argv = ['scheduler', 'solve-file', *{arguments!r}]; "
+        "runpy.run_module('scheduler', run_name='__main__')"
+    )
+    command = [sys.executable, "-c", run]
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert child.stderr is not None
+        assert child.stderr.readline().startswith("solving ")
+        time.sleep(10)  # a roster by then: the first at 0.4 s, covered at 2.2 s
+        child.send_signal(signal.SIGINT)
+        interrupted = time.monotonic()
+        stdout, stderr = child.communicate(timeout=30)
+    finally:
+        child.kill()
+    assert time.monotonic() - interrupted < 30
+    assert "interrupted: stopping with the best roster so far" in stderr
+    assert child.returncode == 0, stderr
+    written = json.loads(out.read_text())
+    assert written["status"] in ("FEASIBLE", "UNDERSTAFFED") and written["assignments"]
+    assert stdout.startswith(written["status"])
+
+
+def test_every_cp_sat_solver_of_the_engine_leaves_ctrl_c_to_the_process() -> None:
+    """Solvers come from `settings.new_solver` (CP-SAT's SIGINT handler off), so no phase of
+    any solve can take Ctrl-C from the command line or the web server."""
+    package = Path(cli.__file__).parent
+    raw = [
+        f"{source.relative_to(package)}:{number}"
+        for source in sorted(package.rglob("*.py"))
+        if source.name != "settings.py"
+        for number, line in enumerate(source.read_text(encoding="utf-8").splitlines(), 1)
+        if "CpSolver()" in line
+    ]
+    assert raw == []
+    assert settings.new_solver().parameters.catch_sigint_signal is False
