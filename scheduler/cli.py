@@ -61,10 +61,13 @@ def solve_until_interrupted(problem: Problem, settings: SolverSettings) -> Resul
     """
     cancel, done = threading.Event(), threading.Event()
     outcome: list[Result] = []
+    failure: list[Exception] = []
 
     def run() -> None:
         try:
             outcome.append(solve(problem, settings, cancel=cancel))
+        except Exception as exc:  # raised again in the main thread, as without the thread
+            failure.append(exc)
         finally:
             done.set()
 
@@ -76,8 +79,8 @@ def solve_until_interrupted(problem: Problem, settings: SolverSettings) -> Resul
         print("interrupted: stopping with the best roster so far", file=sys.stderr)
         cancel.set()
         done.wait()
-    if not outcome:
-        raise RuntimeError("the solve failed; its error is printed above")
+    if failure:
+        raise failure[0]
     return outcome[0]
 
 

@@ -213,3 +213,13 @@ def test_every_cp_sat_solver_of_the_engine_leaves_ctrl_c_to_the_process() -> Non
     ]
     assert raw == []
     assert settings.new_solver().parameters.catch_sigint_signal is False
+
+
+def test_an_error_in_the_solve_thread_reaches_the_command(monkeypatch: pytest.MonkeyPatch) -> None:
+    def fails(*args: object, **kwargs: object) -> None:
+        raise ValueError("no roster today")
+
+    monkeypatch.setattr(cli, "solve", fails)
+    problem = make_problem(days=2, agents=3)
+    with pytest.raises(ValueError, match="no roster today"):
+        cli.solve_until_interrupted(problem, settings.SolverSettings(time_limit=1, workers=1))
