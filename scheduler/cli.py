@@ -6,6 +6,7 @@ import argparse
 import sys
 import threading
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor, wait
 from pathlib import Path
 
 from scheduler import io
@@ -55,33 +56,20 @@ def solve_until_interrupted(problem: Problem, settings: SolverSettings) -> Resul
     """Solve in a worker thread; Ctrl-C cancels it, and the best roster so far is the result.
 
     Python delivers SIGINT to the main thread only between bytecodes, never inside a C++
-    solve, so the main thread waits in short steps while the solve runs elsewhere — on an
-    event, not `Thread.join`, which Python 3.11 leaves marked done when Ctrl-C interrupts it.
-    A second Ctrl-C while the solve winds down interrupts at once.
+    solve, so the main thread waits in short steps while the solve runs elsewhere (on the
+    future, not `Thread.join`, which Python 3.11 leaves marked done when Ctrl-C interrupts
+    it). An error of the solve is raised here, as without the thread.
     """
-    cancel, done = threading.Event(), threading.Event()
-    outcome: list[Result] = []
-    failure: list[Exception] = []
-
-    def run() -> None:
+    cancel = threading.Event()
+    with ThreadPoolExecutor(1) as pool:
+        running = pool.submit(solve, problem, settings, cancel=cancel)
         try:
-            outcome.append(solve(problem, settings, cancel=cancel))
-        except Exception as exc:  # raised again in the main thread, as without the thread
-            failure.append(exc)
-        finally:
-            done.set()
-
-    threading.Thread(target=run, daemon=True).start()
-    try:
-        while not done.wait(WAIT_STEP):
-            pass
-    except KeyboardInterrupt:
-        print("interrupted: stopping with the best roster so far", file=sys.stderr)
-        cancel.set()
-        done.wait()
-    if failure:
-        raise failure[0]
-    return outcome[0]
+            while not wait([running], WAIT_STEP).done:
+                pass
+        except KeyboardInterrupt:
+            print("interrupted: stopping with the best roster so far", file=sys.stderr)
+            cancel.set()
+        return running.result()
 
 
 def summary(result: Result) -> str:
