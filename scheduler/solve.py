@@ -62,15 +62,17 @@ def solve(
         # No roster in half the time: settle for any roster that keeps the hard rules.
         built.model.clear_objective()  # type: ignore[no-untyped-call]
     if stopped(cancel):
-        return _roster(built, start, False, started) if _found(status) else _unknown(started)
+        if _found(status):
+            return _roster(built, start, started, _proved(recorder))
+        return _unknown(started)
     solver, improved = _optimise(built, settings, recorder, cancel)
     if _found(improved):
         optimal = improved == cp_model.OPTIMAL and _found(status)
-        return _roster(built, solver, optimal, started)
+        return _roster(built, solver, started, _own_bound(built, solver), optimal)
     if _found(status):
         # Cancelled or out of time before the optimising solve found anything: the roster
         # it started from keeps every hard rule and is still a valid answer.
-        return _roster(built, start, False, started)
+        return _roster(built, start, started, _proved(recorder))
     return _unknown(started)
 
 
@@ -294,7 +296,30 @@ def _unknown(started: float) -> Result:
     return Result(Status.UNKNOWN, wall_seconds=_since(started))
 
 
-def _roster(built: BuiltModel, solver: cp_model.CpSolver, optimal: bool, started: float) -> Result:
+def _own_bound(built: BuiltModel, solver: cp_model.CpSolver) -> float | None:
+    """The optimising solve's bound, unless its objective was cleared (no roster in half the
+    time): then it minimised nothing and bounds nothing."""
+    minimised = solver.objective_value == solver.value(built.objective())
+    return solver.best_objective_bound if minimised else None
+
+
+def _proved(recorder: ProgressRecorder) -> float | None:
+    """The best bound of the whole problem proved so far (None if none). A roster from a
+    solve with decisions fixed (rest days, team rosters) carries its own solver's bound,
+    which holds only for that restriction: reported, it made a 42 × 28 roster whose
+    optimising solve was left no time look optimal (2 896 / 2 896; the problem's bound was
+    2 808)."""
+    return recorder.bound or None
+
+
+def _roster(
+    built: BuiltModel,
+    solver: cp_model.CpSolver,
+    started: float,
+    bound: float | None,
+    optimal: bool = False,
+) -> Result:
+    """The result of a solver's roster; `bound` bounds the whole problem's objective."""
     problem = built.variables.problem
     assignments = extract.assignments(built, solver)
     gaps = extract.uncovered(problem, assignments)
@@ -306,11 +331,10 @@ def _roster(built: BuiltModel, solver: cp_model.CpSolver, optimal: bool, started
         penalties[term.name] += amount
         if amount:
             details.append(PenaltyDetail(term.name, term.label, amount))
-    bounded = solver.objective_value == sum(penalties.values())
     return Result(
         status=status,
         objective=sum(penalties.values()),
-        bound=round(solver.best_objective_bound) if bounded else None,
+        bound=None if bound is None else round(bound),
         wall_seconds=_since(started),
         assignments=tuple(assignments),
         rest_days=tuple(extract.rest_days(problem, assignments)),

@@ -10,6 +10,7 @@ from ortools.sat.python import cp_model
 from scheduler_factories import FAST, day, make_problem, solve_checked
 
 from scheduler import floors, rest_patterns
+from scheduler import solve as solve_module
 from scheduler.build import BuiltModel, build_model
 from scheduler.headcount import least_at_work
 from scheduler.problem import Problem
@@ -119,3 +120,29 @@ def test_a_month_is_solved_from_rest_days_chosen_first(monkeypatch: pytest.Monke
     result = solve_checked(month(), SolverSettings(time_limit=3, workers=1))
     assert result.status in (Status.OPTIMAL, Status.FEASIBLE)
     assert len(chosen) == 1 and chosen[0] is not None
+
+
+def test_a_roster_from_fixed_rest_days_claims_no_bound_of_its_own(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Out of time before the optimising solve finds anything, the roster of the shifts for
+    the chosen rest days is the answer; its solver's bound holds only with those rest days
+    fixed, and nothing bounded the whole problem (no proving solve ran), so none is given."""
+    restricted: list[cp_model.CpSolver | None] = []
+    solve_restricted = solve_module._solve_restricted
+
+    def spy(*args: Any, **kwargs: Any) -> cp_model.CpSolver | None:
+        restricted.append(solve_restricted(*args, **kwargs))
+        return restricted[-1]
+
+    def no_time_left(*args: Any, **kwargs: Any) -> tuple[cp_model.CpSolver, Any]:
+        return cp_model.CpSolver(), cp_model.UNKNOWN
+
+    monkeypatch.setattr(solve_module, "_solve_restricted", spy)
+    monkeypatch.setattr(solve_module, "_optimise", no_time_left)
+    result = solve_checked(month(), SolverSettings(time_limit=3, workers=1))
+    assert result.status is Status.FEASIBLE
+    found = restricted[-1]
+    assert found is not None and result.objective == round(found.objective_value)
+    assert found.best_objective_bound > 0
+    assert result.bound is None
