@@ -61,18 +61,20 @@ def solve(
     else:
         # No roster in half the time: settle for any roster that keeps the hard rules.
         built.model.clear_objective()  # type: ignore[no-untyped-call]
-    if stopped(cancel):
-        if _found(status):
-            return _roster(built, start, started, _proved(recorder))
-        return _unknown(started)
-    solver, improved = _optimise(built, settings, recorder, cancel)
-    if _found(improved):
-        optimal = improved == cp_model.OPTIMAL and _found(status)
-        return _roster(built, solver, started, _own_bound(built, solver), optimal)
+    if not stopped(cancel):
+        solver, improved = _optimise(built, settings, recorder, cancel)
+        if _found(improved):
+            # Without a roster from the coverage solve the objective was cleared: no bound.
+            bound = solver.best_objective_bound if _found(status) else None
+            optimal = improved == cp_model.OPTIMAL and _found(status)
+            return _roster(built, solver, started, bound, optimal)
     if _found(status):
-        # Cancelled or out of time before the optimising solve found anything: the roster
-        # it started from keeps every hard rule and is still a valid answer.
-        return _roster(built, start, started, _proved(recorder))
+        # Cancelled, or out of time before the optimising solve found anything: the roster
+        # it started from keeps every hard rule and is still a valid answer. It may come
+        # from a solve with rest days or team rosters fixed, whose own bound holds only for
+        # those (reported, it made a 42 × 28 roster look optimal at 2 896 / 2 896 where the
+        # problem's bound was 2 808), so it carries the whole problem's best bound, if any.
+        return _roster(built, start, started, recorder.bound or None)
     return _unknown(started)
 
 
@@ -294,22 +296,6 @@ def _found(status: cp_model.CpSolverStatus) -> bool:
 
 def _unknown(started: float) -> Result:
     return Result(Status.UNKNOWN, wall_seconds=_since(started))
-
-
-def _own_bound(built: BuiltModel, solver: cp_model.CpSolver) -> float | None:
-    """The optimising solve's bound, unless its objective was cleared (no roster in half the
-    time): then it minimised nothing and bounds nothing."""
-    minimised = solver.objective_value == solver.value(built.objective())
-    return solver.best_objective_bound if minimised else None
-
-
-def _proved(recorder: ProgressRecorder) -> float | None:
-    """The best bound of the whole problem proved so far (None if none). A roster from a
-    solve with decisions fixed (rest days, team rosters) carries its own solver's bound,
-    which holds only for that restriction: reported, it made a 42 × 28 roster whose
-    optimising solve was left no time look optimal (2 896 / 2 896; the problem's bound was
-    2 808)."""
-    return recorder.bound or None
 
 
 def _roster(
