@@ -6,7 +6,8 @@ rest between shifts and the on-duty minimums during breaks are left out. Its lea
 of shifts starting on a day is therefore a floor on the agents at work that day in every
 covered roster. scheduler.rest_patterns keeps that many at work when it chooses rest days
 before shifts: on a 42 × 28 week, rest days chosen team by team left one slot short on a
-day with four agents on leave (33 needed at work, 32 left).
+day with four agents on leave (33 needed at work, 32 left). Its least number of each shift
+type over the horizon links the teams in scheduler.count_bound.
 """
 
 from __future__ import annotations
@@ -25,11 +26,48 @@ def least_at_work(v: Variables) -> dict[Key, int]:
     """Per (skill, day): the fewest agents (with the skill) whose shift starts that day in
     any roster that meets every coverage window."""
     problem = v.problem
+    model, count = count_model(v)
+    skills = sorted({skill for skill, _, _ in count if skill is not None})
+    least: dict[Key, int] = {}
+    for skill in [None, *skills]:
+        for d in range(v.days):
+            model.minimize(sum(count[skill, d, s.code] for s in problem.shift_types))
+            solver = new_solver()
+            solver.parameters.num_workers = 1
+            if solver.solve(model) != cp_model.OPTIMAL:
+                return {}  # coverage no roster can meet: nothing to keep at work
+            least[skill, d] = round(solver.objective_value)
+    return least
+
+
+def least_of_each_shift(v: Variables) -> dict[str, int]:
+    """Per shift type: the fewest shifts of it over the horizon in any roster that meets
+    every coverage window (empty when none can)."""
+    model, count = count_model(v)
+    least: dict[str, int] = {}
+    for shift in v.problem.shift_types:
+        model.minimize(sum(count[None, d, shift.code] for d in range(v.days)))
+        solver = new_solver()
+        solver.parameters.num_workers = 1
+        if solver.solve(model) != cp_model.OPTIMAL:
+            return {}
+        least[shift.code] = round(solver.objective_value)
+    return least
+
+
+Count = dict[tuple[str | None, int, str], cp_model.IntVar]
+"""(skill or None for any agent, day index, shift code) → agents on that shift that day."""
+
+
+def count_model(v: Variables) -> tuple[cp_model.CpModel, Count]:
+    """Counts of agents per (skill, day, shift type) that meet every coverage window, breaks
+    taken out of the count (no objective): a relaxation of every covered roster."""
+    problem = v.problem
     groups = coverage_groups(problem, v)
     skills = sorted({g.skill for g in groups if g.skill is not None})
     model = cp_model.CpModel()
     top = len(problem.agents)
-    count: dict[tuple[str | None, int, str], cp_model.IntVar] = {}
+    count: Count = {}
     on_break: dict[tuple[str | None, int, str, int], cp_model.IntVar] = {}
     for skill in [None, *skills]:
         for d in range(v.days):
@@ -50,13 +88,4 @@ def least_at_work(v: Variables) -> dict[Key, int]:
         duty = sum(count[skill, d, s] for d, s in group.shape.shifts)
         resting = sum(on_break[skill, d, s, o] for d, s, o in group.shape.breaks)
         model.add(duty - resting + before >= group.need)
-    least: dict[Key, int] = {}
-    for skill in [None, *skills]:
-        for d in range(v.days):
-            model.minimize(sum(count[skill, d, s.code] for s in problem.shift_types))
-            solver = new_solver()
-            solver.parameters.num_workers = 1
-            if solver.solve(model) != cp_model.OPTIMAL:
-                return {}  # coverage no roster can meet: nothing to keep at work
-            least[skill, d] = round(solver.objective_value)
-    return least
+    return model, count

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from ortools.sat.python import cp_model
 
-from scheduler import decompose, explain, extract, floors, rest_patterns, team_columns
+from scheduler import count_bound, decompose, explain, extract, floors, rest_patterns, team_columns
 from scheduler import problem as p
 from scheduler.build import BuiltModel, build_model, hint_all
 from scheduler.callbacks import ProgressCallback, ProgressRecorder, solve_within, stopped
@@ -54,6 +54,8 @@ def solve(
         if not stopped(cancel):
             found = floors.team_floors(built, FLOORS_SHARE * settings.time_limit, settings.workers)
             floors.add_floors(built, found)
+        if _counts_apply(problem) and _covers(built, first) and not stopped(cancel):
+            _bound_by_counts(built, found, settings, recorder)
         if team_columns.applies(problem) and not stopped(cancel):
             start = _start_from_columns(problem, built, first, settings, recorder, cancel)
         elif rest_patterns.applies(problem) and _covers(built, first) and not stopped(cancel):
@@ -65,8 +67,9 @@ def solve(
         solver, improved = _optimise(built, settings, recorder, cancel)
         if _found(improved):
             # Without a roster from the coverage solve the objective was cleared: no bound.
-            bound = solver.best_objective_bound if _found(status) else None
-            optimal = improved == cp_model.OPTIMAL and _found(status)
+            bound = max(solver.best_objective_bound, recorder.bound) if _found(status) else None
+            proved = bound is not None and solver.objective_value <= bound
+            optimal = _found(status) and (improved == cp_model.OPTIMAL or proved)
             return _roster(built, solver, started, bound, optimal)
     if _found(status):
         # Cancelled, or out of time before the optimising solve found anything: the roster
@@ -152,6 +155,24 @@ def _start_from_rest_days(
     return solver
 
 
+def _counts_apply(problem: p.Problem) -> bool:
+    """More than a week, where column generation over team rosters does not run (its bound
+    already sees what whole agents cost a team)."""
+    return problem.horizon.days > 7 and not team_columns.applies(problem)
+
+
+def _bound_by_counts(
+    built: BuiltModel, found: floors.Floors, settings: SolverSettings, recorder: ProgressRecorder
+) -> None:
+    """Raise the bound the solve reports by each team's shift counts (scheduler.count_bound).
+    It stays out of the model: `objective ≥ bound` would only let CP-SAT stop when a roster
+    meets it, and a bound on the objective can leave its LP degenerate (session 16)."""
+    budget = COUNTS_SHARE * settings.time_limit
+    bound = count_bound.count_bound(built.variables, found, budget, settings.workers)
+    if bound is not None:
+        recorder.bound = max(recorder.bound, bound)
+
+
 def _covers(built: BuiltModel, solver: cp_model.CpSolver) -> bool:
     """Whether the solver's roster leaves no slot short."""
     return round(solver.value(built.shortfall())) == 0
@@ -198,6 +219,12 @@ FLOORS_SHARE = 0.2
 """Deterministic seconds of per-team floors (scheduler.floors) per second of the time limit:
 the sub-solves of one 42 × 28 week took 1.6 deterministic seconds in all, of another 9.8
 (docs/benchmarks.md, session 16); with two workers that is ~3.5 s of wall time."""
+
+COUNTS_SHARE = 0.04
+"""Deterministic seconds of the count bound's team solves (scheduler.count_bound) per second
+of the time limit; the search stops at the first step past it, so a minute's 2.4 end near
+3 (3–4 s of wall time on two workers). On 42 × 28 (seed 0) its prices reached 2 893 at 2.8
+deterministic seconds and 2 901 at 4.1, from the LP's 2 874 (docs/benchmarks.md, session 21)."""
 
 REST_DAYS_SHARE = 0.1
 """Share of the time limit the rest days of scheduler.rest_patterns may take, from when the

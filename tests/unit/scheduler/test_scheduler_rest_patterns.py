@@ -9,7 +9,7 @@ import pytest
 from ortools.sat.python import cp_model
 from scheduler_factories import FAST, day, make_problem, solve_checked
 
-from scheduler import floors, rest_patterns
+from scheduler import count_bound, floors, rest_patterns
 from scheduler import solve as solve_module
 from scheduler.build import BuiltModel, build_model
 from scheduler.headcount import least_at_work
@@ -127,22 +127,30 @@ def test_a_roster_from_fixed_rest_days_claims_no_bound_of_its_own(
 ) -> None:
     """Out of time before the optimising solve finds anything, the roster of the shifts for
     the chosen rest days is the answer; its solver's bound holds only with those rest days
-    fixed, and nothing bounded the whole problem (no proving solve ran), so none is given."""
+    fixed, so the bound given is the whole problem's: no proving solve ran, the counts'
+    (scheduler.count_bound) is the only one."""
     restricted: list[cp_model.CpSolver | None] = []
     solve_restricted = solve_module._solve_restricted
+    counted: list[int | None] = []
+    bound_by_counts = count_bound.count_bound
 
     def spy(*args: Any, **kwargs: Any) -> cp_model.CpSolver | None:
         restricted.append(solve_restricted(*args, **kwargs))
         return restricted[-1]
+
+    def counts_spy(*args: Any, **kwargs: Any) -> int | None:
+        counted.append(bound_by_counts(*args, **kwargs))
+        return counted[-1]
 
     def no_time_left(*args: Any, **kwargs: Any) -> tuple[cp_model.CpSolver, Any]:
         return cp_model.CpSolver(), cp_model.UNKNOWN
 
     monkeypatch.setattr(solve_module, "_solve_restricted", spy)
     monkeypatch.setattr(solve_module, "_optimise", no_time_left)
+    monkeypatch.setattr(count_bound, "count_bound", counts_spy)
     result = solve_checked(month(), SolverSettings(time_limit=3, workers=1))
     assert result.status is Status.FEASIBLE
     found = restricted[-1]
     assert found is not None and result.objective == round(found.objective_value)
-    assert found.best_objective_bound > 0
-    assert result.bound is None
+    assert counted == [result.bound]
+    assert found.best_objective_bound > result.bound
