@@ -29,8 +29,9 @@ def solve(
     Lexicographic in two solves: the first (up to half the time) minimises the coverage
     shortfall under every other hard rule, or proves those rules conflict; the shortfall it
     reaches becomes a bound and its roster a complete hint for the second, which minimises
-    all penalties. Between them, per-team floors (scheduler.floors) strengthen the bound,
-    and on a week of four or more teams column generation over team rosters
+    all penalties. Between them, per-team floors (scheduler.floors) strengthen the bound;
+    over more than a week each team's shift counts (scheduler.count_bound) bound it
+    further, and on a week of four or more teams column generation over team rosters
     (scheduler.team_columns) bounds the objective and mixes a better first roster.
     """
     settings = settings or SolverSettings()
