@@ -19,6 +19,7 @@ to ~13 300 (docs/benchmarks.md, session 21).
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Collection, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from itertools import pairwise
 
 from ortools.sat.python import cp_model
 
+from scheduler.callbacks import stopped
 from scheduler.floors import Floors
 from scheduler.headcount import least_of_each_shift
 from scheduler.objectives import weights_of
@@ -60,10 +62,17 @@ class TeamCounts:
     cost: Expr
 
 
-def count_bound(v: Variables, floors: Floors, budget: float, workers: int = 1) -> int | None:
+def count_bound(
+    v: Variables,
+    floors: Floors,
+    budget: float,
+    workers: int = 1,
+    cancel: threading.Event | None = None,
+) -> int | None:
     """A lower bound on the objective of every roster that meets every coverage window, or
     None (no counted family, or coverage no roster can meet). Prices are searched until
-    `budget` deterministic seconds of team solves are spent; each solve is deterministic."""
+    `budget` deterministic seconds of team solves are spent (each solve is deterministic)
+    or `cancel` is set; the bound at the best prices so far counts either way."""
     weights = weights_of(v.problem.rules.weights)
     if not any(weights[name] for name in COUNTED):
         return None
@@ -77,7 +86,7 @@ def count_bound(v: Variables, floors: Floors, budget: float, workers: int = 1) -
     best = search.value(prices)
     for step in STEPS:
         moved = True
-        while moved and best is not None and search.spent < budget:
+        while moved and best is not None and search.spent < budget and not stopped(cancel):
             moved = False
             for code, sign in search.directions(prices):
                 trial = {**prices, code: max(0, prices[code] + sign * round(SCALE * step))}

@@ -56,7 +56,7 @@ def solve(
             found = floors.team_floors(built, FLOORS_SHARE * settings.time_limit, settings.workers)
             floors.add_floors(built, found)
         if _counts_apply(problem) and _covers(built, first) and not stopped(cancel):
-            _bound_by_counts(built, found, settings, recorder)
+            _bound_by_counts(built, found, settings, recorder, cancel)
         if team_columns.applies(problem) and not stopped(cancel):
             start = _start_from_columns(problem, built, first, settings, recorder, cancel)
         elif rest_patterns.applies(problem) and _covers(built, first) and not stopped(cancel):
@@ -163,13 +163,18 @@ def _counts_apply(problem: p.Problem) -> bool:
 
 
 def _bound_by_counts(
-    built: BuiltModel, found: floors.Floors, settings: SolverSettings, recorder: ProgressRecorder
+    built: BuiltModel,
+    found: floors.Floors,
+    settings: SolverSettings,
+    recorder: ProgressRecorder,
+    cancel: threading.Event | None,
 ) -> None:
     """Raise the bound the solve reports by each team's shift counts (scheduler.count_bound).
     It stays out of the model: `objective ≥ bound` would only let CP-SAT stop when a roster
     meets it, and a bound on the objective can leave its LP degenerate (session 16)."""
     budget = COUNTS_SHARE * settings.time_limit
-    bound = count_bound.count_bound(built.variables, found, budget, settings.workers)
+    v = built.variables
+    bound = count_bound.count_bound(v, found, budget, settings.workers, cancel)
     if bound is not None:
         recorder.bound = max(recorder.bound, bound)
 

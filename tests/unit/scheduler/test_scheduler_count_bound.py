@@ -4,6 +4,7 @@ leave leaves it unequal working days, never above an optimum, and used by the so
 from __future__ import annotations
 
 import random
+import threading
 from typing import Any
 
 import pytest
@@ -118,3 +119,26 @@ def test_a_solve_of_more_than_a_week_is_bounded_by_the_counts(
     assert result.bound == found[0]
     solve_checked(small_site(seed=1, days=7), FAST)
     assert len(found) == 1
+
+
+def test_a_cancel_stops_the_price_search_after_the_first_prices(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Cancelled, the search prices no further: the bound at the starting prices counts."""
+    priced: list[count_bound.Prices] = []
+    value = count_bound.PriceSearch.value
+
+    def spy(search: count_bound.PriceSearch, prices: count_bound.Prices) -> float | None:
+        priced.append(prices)
+        return value(search, prices)
+
+    monkeypatch.setattr(count_bound.PriceSearch, "value", spy)
+    v = build_model(small_site(seed=0)).variables
+    searched = count_bound.count_bound(v, {}, budget=5)
+    assert len(priced) > 1
+    priced.clear()
+    cancel = threading.Event()
+    cancel.set()
+    first = count_bound.count_bound(v, {}, budget=5, cancel=cancel)
+    assert len(priced) == 1
+    assert first is not None and searched is not None and first <= searched
