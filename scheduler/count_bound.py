@@ -13,7 +13,7 @@ each team's least priced cost is proved by a small CP-SAT model. At any prices �
 of every covered roster; the per-team floors of the other families add to it. On the 42 × 28
 month of bench/scale.py the bound rises from 2 874 to 2 893 (seed 0) and from 2 808 to 2 822
 (seed 1) in a minute's budget, and on 210 × 28, where the whole LP never finishes, from 733
-to ~13 300 (docs/benchmarks.md, session 21).
+to 13 533 (seed 0; docs/benchmarks.md, session 21).
 """
 
 from __future__ import annotations
