@@ -229,8 +229,8 @@ the sub-solves of one 42 × 28 week took 1.6 deterministic seconds in all, of an
 COUNTS_SHARE = 0.04
 """Deterministic seconds of the count bound's team solves (scheduler.count_bound) per second
 of the time limit; the search stops at the first step past it, so a minute's 2.4 end near
-3 (3–4 s of wall time on two workers). On 42 × 28 (seed 0) its prices reached 2 893 at 2.8
-deterministic seconds and 2 901 at 4.1, from the LP's 2 874 (docs/benchmarks.md, session 21)."""
+3–4 (3–4 s of wall time on two workers). On 42 × 28 (seed 0) its prices reach 2 901 from
+the LP's 2 874 in that budget (docs/benchmarks.md, session 21)."""
 
 REST_DAYS_SHARE = 0.1
 """Share of the time limit the rest days of scheduler.rest_patterns may take, from when the
