@@ -20,17 +20,18 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import NamedTuple
 
 from ortools.sat.python import cp_model
 
 from scheduler.callbacks import stopped
 from scheduler.floors import Floors
 from scheduler.headcount import least_of_each_shift
-from scheduler.objectives import weights_of
+from scheduler.objectives import block_target, spread, weights_of
 from scheduler.settings import new_solver
 from scheduler.timeline import week_blocks
 from scheduler.variables import Expr, Variables
@@ -89,15 +90,11 @@ def count_bound(
     search = PriceSearch(teams, least, workers)
     best = search.value(prices)
     for step in STEPS:
-        moved = True
-        while moved and best is not None and search.spent < budget and not stopped(cancel):
-            moved = False
-            for code, sign in search.directions(prices):
-                trial = {**prices, code: max(0, prices[code] + sign * round(SCALE * step))}
-                value = search.value(trial)
-                if value is not None and value > best:
-                    best, prices, moved = value, trial, True
-                    break
+        while best is not None and search.spent < budget and not stopped(cancel):
+            better = search.better(prices, best, round(SCALE * step))
+            if better is None:
+                break
+            best, prices = better
     if best is None:
         return None
     others = sum(floor for (_, name), floor in floors.items() if name not in COUNTED)
@@ -112,6 +109,14 @@ def start_prices(v: Variables, weights: Mapping[str, int]) -> dict[str, float]:
     return {code: weights["target_hours"] * (paid - cheapest) / 60 for code, paid in v.paid.items()}
 
 
+class Priced(NamedTuple):
+    """The bound at some prices (None if a team's solve proved none), and per priced type
+    how far the teams' best counts fall short of its least total (negative: beyond it)."""
+
+    value: float | None
+    short: dict[str, int]
+
+
 class PriceSearch:
     """The Lagrangian bound at given prices, and the deterministic time its solves used."""
 
@@ -120,28 +125,25 @@ class PriceSearch:
         self.least = least
         self.workers = max(1, workers)
         self.spent = 0.0
-        self.short: dict[tuple[tuple[str, int], ...], dict[str, int]] = {}
-        self.values: dict[tuple[tuple[str, int], ...], float | None] = {}
+        self.priced: dict[tuple[tuple[str, int], ...], Priced] = {}
 
     def value(self, prices: Prices) -> float | None:
         """Σ over teams of the least priced cost, plus the prices of the least totals (None
         when a team's solve proved no bound)."""
         key = _key(prices)
-        if key not in self.values:
-            self.values[key] = self._value(prices)
-        return self.values[key]
+        if key not in self.priced:
+            self.priced[key] = self._price(prices)
+        return self.priced[key].value
 
-    def _value(self, prices: Prices) -> float | None:
-        with ThreadPoolExecutor(self.workers) as pool:
-            solved = list(pool.map(lambda team: _least(team, prices), self.teams))
-        self.spent += sum(used for _, _, used in solved)
-        bounds = [bound for bound, _, _ in solved if bound is not None]
-        if len(bounds) < len(solved):
-            return None
-        taken = {code: sum(counts.get(code, 0) for _, counts, _ in solved) for code in prices}
-        self.short[_key(prices)] = {code: self.least[code] - taken[code] for code in prices}
-        worth = sum(prices.get(code, 0) * n for code, n in self.least.items())
-        return (sum(bounds) + worth) / SCALE
+    def better(self, prices: Prices, best: float, step: int) -> tuple[float, Prices] | None:
+        """The first prices one `step` (hundredths) from `prices` along `directions` whose
+        bound beats `best`, with that bound; None if none does."""
+        for code, sign in self.directions(prices):
+            trial = {**prices, code: max(0, prices[code] + sign * step)}
+            value = self.value(trial)
+            if value is not None and value > best:
+                return value, trial
+        return None
 
     def directions(self, prices: Prices) -> list[tuple[str, int]]:
         """(shift type, +1 or −1) to move its price, most promising first: up where the teams'
@@ -150,7 +152,7 @@ class PriceSearch:
         close to the best, and each try costs a pricing of every team (on 42 × 28, seed 0,
         trying the night price at 7 nights off its 152 used up the budget before the early
         price reached its best: 2 893 instead of 2 901)."""
-        short = self.short.get(_key(prices), {})
+        short = self.priced[_key(prices)].short
         moves = [
             (code, 1 if n > 0 else -1)
             for code, n in short.items()
@@ -158,6 +160,18 @@ class PriceSearch:
         ]
         moves = [(code, sign) for code, sign in moves if sign > 0 or prices[code] > 0]
         return sorted(moves, key=lambda move: (-abs(short[move[0]]), move[0]))
+
+    def _price(self, prices: Prices) -> Priced:
+        with ThreadPoolExecutor(self.workers) as pool:
+            solved = list(pool.map(lambda team: _least(team, prices), self.teams))
+        self.spent += sum(used for _, _, used in solved)
+        taken = {code: sum(counts.get(code, 0) for _, counts, _ in solved) for code in prices}
+        short = {code: self.least[code] - taken[code] for code in prices}
+        bounds = [bound for bound, _, _ in solved if bound is not None]
+        if len(bounds) < len(solved):
+            return Priced(None, short)
+        worth = sum(prices.get(code, 0) * n for code, n in self.least.items())
+        return Priced((sum(bounds) + worth) / SCALE, short)
 
 
 def _key(prices: Prices) -> tuple[tuple[str, int], ...]:
@@ -192,33 +206,36 @@ def team_counts(
     cannot tell apart (same paid minutes, both nights or both not) share one count."""
     problem = v.problem
     model = cp_model.CpModel()
-    night = {s.code: s.crosses_midnight for s in problem.shift_types}
     kinds = shift_kinds(v, priced)
     counts: dict[str, list[cp_model.IntVar]] = {}
     per_agent: dict[int, dict[str, cp_model.IntVar]] = {}
+    targets: dict[int, int | None] = {}
+    alike: dict[tuple[object, ...], list[int]] = {}
     for a in members:
         agent = problem.agents[a]
-        mine: dict[str, cp_model.IntVar] = {}
-        for kind in kinds:
-            days = {code: sum(1 for d in range(v.days) if (a, d, code) in v.x) for code in kind}
-            capped = sum(min(n, agent.max_shifts.get(code, n)) for code, n in days.items())
-            most = min(sum(days.values()), capped)
-            if most:
-                mine[kind[0]] = model.new_int_var(0, most, "")
-                counts.setdefault(kind[0], []).append(mine[kind[0]])
-        model.add(sum(mine.values()) <= most_days_at_work(v, a))
+        tops = {kind[0]: _most_of_kind(v, a, kind) for kind in kinds}
+        mine = {code: model.new_int_var(0, top, "") for code, top in tops.items() if top}
+        for code, c in mine.items():
+            counts.setdefault(code, []).append(c)
+        most = most_days_at_work(v, a)
+        model.add(sum(mine.values()) <= most)
         if agent.max_hours_week is not None:
-            most = int(agent.max_hours_week * 60) * len(week_blocks(v.days))
-            model.add(_paid(v, mine) <= most)
+            weekly = int(agent.max_hours_week * 60)
+            model.add(_paid(v, mine) <= weekly * len(week_blocks(v.days)))
         per_agent[a] = mine
-    _order_alike(v, model, per_agent)
+        targets[a] = target_minutes(v, a)
+        alike.setdefault((tuple(tops.items()), most, targets[a], agent.max_hours_week), []).append(
+            a
+        )
+    _order_alike(model, per_agent, alike.values())
     cap = problem.rules.max_rest_days_per_team_per_day
     if cap is not None:
-        least = sum(max(0, _present(v, members, d) - cap) for d in range(v.days))
+        present = [sum(1 for a in members if (a, d) in v.work) for d in range(v.days)]
+        least = sum(max(0, n - cap) for n in present)
         model.add(sum(c for mine in per_agent.values() for c in mine.values()) >= least)
     minutes = {a: _paid(v, mine) for a, mine in per_agent.items()}
     cost: list[Expr] = []
-    nights = [kind[0] for kind in kinds if night[kind[0]]]
+    nights = [kind[0] for kind in kinds if problem.shift(kind[0]).crosses_midnight]
     if weights["fairness_nights"]:
         may = [
             sum(mine[n] for n in nights if n in mine)
@@ -226,15 +243,14 @@ def team_counts(
             if any(n in mine for n in nights)
         ]
         if len(may) > 1:
-            cost.append(weights["fairness_nights"] * _spread(model, may, v.days))
+            cost.append(weights["fairness_nights"] * spread(model, may, v.days))
     if weights["fairness_hours"] and len(members) > 1:
-        spread = _spread(model, list(minutes.values()), v.days * 24 * 60)
+        difference = spread(model, list(minutes.values()), v.days * 24 * 60)
         hours = model.new_int_var(0, v.days * 24, "")
-        model.add(60 * hours >= spread)
+        model.add(60 * hours >= difference)
         cost.append(weights["fairness_hours"] * hours)
     if weights["target_hours"]:
-        for a in members:
-            target = target_minutes(v, a)
+        for a, target in targets.items():
             if target is None:
                 continue
             off = model.new_int_var(0, v.days * 24, "")
@@ -242,6 +258,13 @@ def team_counts(
             model.add(60 * off >= target - minutes[a])
             cost.append(weights["target_hours"] * off)
     return TeamCounts(model, counts, sum(cost))
+
+
+def _most_of_kind(v: Variables, a: int, kind: tuple[str, ...]) -> int:
+    """The most shifts of a kind the agent can work: days it may, within per-type maximums."""
+    days = {code: sum(1 for d in range(v.days) if (a, d, code) in v.x) for code in kind}
+    capped = sum(min(n, v.problem.agents[a].max_shifts.get(code, n)) for code, n in days.items())
+    return min(sum(days.values()), capped)
 
 
 def shift_kinds(v: Variables, priced: Collection[str]) -> list[tuple[str, ...]]:
@@ -276,50 +299,25 @@ def target_minutes(v: Variables, a: int) -> int | None:
     weekly = v.problem.agents[a].target_hours_week
     if weekly is None:
         return None
-    return sum(
-        round(weekly * 60 * sum(1 for d in block if (a, d) in v.work) / 7)
-        for block in week_blocks(v.days)
-    )
+    return sum(block_target(v, a, weekly, block) for block in week_blocks(v.days))
 
 
 def _order_alike(
-    v: Variables, model: cp_model.CpModel, per_agent: Mapping[int, Mapping[str, cp_model.IntVar]]
+    model: cp_model.CpModel,
+    per_agent: Mapping[int, Mapping[str, cp_model.IntVar]],
+    alike: Iterable[Sequence[int]],
 ) -> None:
-    """Agents the counts cannot tell apart (same bounds, longest run and target) take their
-    counts in non-increasing order of the first type: any counts of theirs permute to that."""
-    alike: dict[tuple[object, ...], list[int]] = {}
-    for a, mine in per_agent.items():
-        agent = v.problem.agents[a]
-        bounds = tuple((code, c.proto.domain[-1]) for code, c in mine.items())
-        key = (bounds, most_days_at_work(v, a), target_minutes(v, a), agent.max_hours_week)
-        alike.setdefault(key, []).append(a)
-    for group in alike.values():
+    """Agents the counts cannot tell apart (same bounds, longest run, target and maximum
+    hours) take their counts in non-increasing order of the first type: any counts of
+    theirs permute to that."""
+    for group in alike:
         for a, b in pairwise(group):
             first = next(iter(per_agent[a]), None)
             if first is not None:
                 model.add(per_agent[a][first] >= per_agent[b][first])
 
 
-def _paid(v: Variables, counts: Mapping[str, cp_model.IntVar]) -> cp_model.LinearExprT:
+def _paid(v: Variables, counts: Mapping[str, cp_model.IntVar]) -> Expr:
     """Paid minutes of an agent's counts (a group counts at its first type's minutes, which
     all its types share)."""
-    return sum(v.paid[code] * c for code, c in counts.items())
-
-
-def _present(v: Variables, members: Sequence[int], d: int) -> int:
-    """Agents of the team not on leave on day d."""
-    return sum(1 for a in members if (a, d) in v.work)
-
-
-def _spread(
-    model: cp_model.CpModel, values: Sequence[cp_model.LinearExprT], top: int
-) -> cp_model.IntVar:
-    """max − min of some values."""
-    high = model.new_int_var(0, top, "")
-    low = model.new_int_var(0, top, "")
-    for value in values:
-        model.add(high >= value)
-        model.add(low <= value)
-    spread = model.new_int_var(0, top, "")
-    model.add(spread == high - low)
-    return spread
+    return cp_model.LinearExpr.weighted_sum(list(counts.values()), [v.paid[c] for c in counts])

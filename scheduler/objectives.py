@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
@@ -59,16 +59,23 @@ def penalize_all(v: Variables, weights: Mapping[str, int]) -> list[PenaltyTerm]:
     return terms
 
 
-def _spread(v: Variables, values: list[Expr], top: int) -> cp_model.IntVar:
+def spread(model: cp_model.CpModel, values: Sequence[Expr], top: int) -> cp_model.IntVar:
     """max − min of some values (0 for fewer than two)."""
-    high = v.model.new_int_var(0, top, "high")
-    low = v.model.new_int_var(0, top, "low")
+    high = model.new_int_var(0, top, "high")
+    low = model.new_int_var(0, top, "low")
     for value in values:
-        v.model.add(high >= value)
-        v.model.add(low <= value)
-    spread = v.model.new_int_var(0, top, "spread")
-    v.model.add(spread == high - low)
-    return spread
+        model.add(high >= value)
+        model.add(low <= value)
+    difference = model.new_int_var(0, top, "spread")
+    model.add(difference == high - low)
+    return difference
+
+
+def block_target(v: Variables, a: int, weekly: float, block: range) -> int:
+    """R-12: an agent's target minutes in a 7-day block from its `weekly` hours, pro rata
+    for its days of leave."""
+    present = sum(1 for d in block if (a, d) in v.work)
+    return round(weekly * 60 * present / 7)
 
 
 def _team_spread_terms(
@@ -78,9 +85,8 @@ def _team_spread_terms(
     for team, members in v.teams().items():
         values = [count[a] for a in members if a in count]
         if len(values) > 1:
-            spread = _spread(v, values, v.days)
             label = f"team {team}: spread of {what}"
-            terms.append(PenaltyTerm(name, weight, spread, label, team))
+            terms.append(PenaltyTerm(name, weight, spread(v.model, values, v.days), label, team))
     return terms
 
 
@@ -112,9 +118,9 @@ def penalize_fairness_hours(v: Variables, weight: int) -> list[PenaltyTerm]:
         if len(members) < 2:
             continue
         minutes = [v.paid_minutes(a, range(v.days)) for a in members]
-        spread = _spread(v, minutes, top * 60)
+        difference = spread(v.model, minutes, top * 60)
         hours = v.model.new_int_var(0, top, "hours_spread")
-        v.model.add(60 * hours >= spread)
+        v.model.add(60 * hours >= difference)
         terms.append(PenaltyTerm("fairness_hours", weight, hours, f"team {team}: hours spread"))
     return terms
 
@@ -177,8 +183,7 @@ def penalize_target_hours(v: Variables, weight: int) -> list[PenaltyTerm]:
         if agent.target_hours_week is None:
             continue
         for block in week_blocks(v.days):
-            present = sum(1 for d in block if (a, d) in v.work)
-            target = round(agent.target_hours_week * 60 * present / 7)
+            target = block_target(v, a, agent.target_hours_week, block)
             deviation = v.model.new_int_var(0, 24 * 7, "deviation")
             worked = v.paid_minutes(a, block)
             v.model.add(60 * deviation >= worked - target)
