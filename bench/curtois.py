@@ -11,7 +11,7 @@ from pathlib import Path
 
 from scheduler.benchmarks import machine
 from scheduler.benchmarks.curtois import Instance, read_instance, verify_checksums, write_roster
-from scheduler.benchmarks.curtois_check import evaluate
+from scheduler.benchmarks.curtois_check import Parts, evaluate
 from scheduler.benchmarks.curtois_colgen import ColgenSettings, solve_colgen, suits
 from scheduler.benchmarks.curtois_engine import Outcome, solve_with_engine
 from scheduler.benchmarks.curtois_model import DedicatedSettings, size, solve_dedicated
@@ -23,6 +23,10 @@ ALL = [f"Instance{n}" for n in range(1, 25)]
 HEADER = (
     "| instance | best known | ours | gap % | bound | time to best (s) | status | valid | "
     "valid, README rule 6 |"
+)
+PARTS_HEADER = (
+    "| instance | slots short | under-cover cost | slots over | over-cover cost | "
+    "unmet on-requests | met off-requests |"
 )
 SPREAD_HEADER = (
     "| instance | best known | runs | best | median | worst | at best known | within 2 % |"
@@ -99,6 +103,14 @@ def spread_row(name: str, runs: RunSpread) -> str:
     )
 
 
+def parts_row(label: str, split: Parts) -> str:
+    """One row of the objective's parts (`--parts`), from the independent evaluator."""
+    return (
+        f"| {label} | {split.short} | {split.under_cost} | {split.extra} | {split.over_cost} | "
+        f"{split.on_requests} | {split.off_requests} |"
+    )
+
+
 def main() -> int:
     """Parse arguments, verify the data, solve each instance, print the table, write rosters."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -121,6 +133,9 @@ def main() -> int:
     parser.add_argument(
         "--subsolvers", nargs="+", default=[], help="engine: CP-SAT subsolvers, e.g. max_lp"
     )
+    parser.add_argument(
+        "--parts", action="store_true", help="also print each objective by what it charges"
+    )
     parser.add_argument("--data", type=Path, default=SHARED / "benchmarks" / "curtois")
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()
@@ -139,6 +154,7 @@ def main() -> int:
     print("|---|---|---|---|---|---|---|---|---|")
     failures = 0
     spreads: dict[str, RunSpread] = {}
+    split: dict[str, Parts] = {}
     for name in args.instances:
         instance = read_instance(args.data / f"{name}.txt")
         objectives: list[int | None] = []
@@ -155,6 +171,7 @@ def main() -> int:
                 verdict = evaluate(instance, outcome.roster)
                 strict = evaluate(instance, outcome.roster, strict_edges=True)
                 objective, valid = verdict.objective, (verdict.valid, strict.valid)
+                split[label] = verdict.parts
                 better = valid[0] and (best is None or objective < best)
                 if better or best is None:  # the file keeps the best valid run, else the last
                     write_roster(args.out / f"{name}.roster.txt", instance, outcome.roster)
@@ -168,6 +185,12 @@ def main() -> int:
             print(row(label, known.get(name), outcome, objective, valid), flush=True)
             print(f"  {label}: {time.monotonic() - began:.1f} s wall", file=sys.stderr)
         spreads[name] = spread(known.get(name), objectives)
+    if args.parts:
+        print()
+        print(PARTS_HEADER)
+        print("|---|---|---|---|---|---|---|")
+        for label, found in split.items():
+            print(parts_row(label, found))
     if args.runs > 1:
         print()
         print(SPREAD_HEADER)

@@ -7,14 +7,18 @@ from pathlib import Path
 import pytest
 
 from scheduler.benchmarks.curtois import (
+    Cover,
     Instance,
+    Request,
+    Shift,
+    Staff,
     format_roster,
     parse_roster,
     read_instance,
     read_roster,
     write_roster,
 )
-from scheduler.benchmarks.curtois_check import evaluate
+from scheduler.benchmarks.curtois_check import Parts, evaluate, parts
 from scheduler.benchmarks.curtois_engine import solve_with_engine, to_problem
 from scheduler.benchmarks.curtois_model import DedicatedSettings, solve_dedicated
 from scheduler.check import check_roster
@@ -153,6 +157,29 @@ def test_evaluator_objective_counts_requests_and_cover(instance1: Instance) -> N
     on = sum(r.weight for r in instance1.on_requests)
     under = sum(c.under_weight * c.requirement for c in instance1.cover)
     assert evaluate(instance1, nobody).objective == on + under
+
+
+def test_objective_parts_split_it_by_cover_short_and_over_and_requests() -> None:
+    # Two days, one shift: day 0 needs 2 (A works: 1 short), day 1 needs 1 (A and B: 1 over).
+    shift = Shift("D", 480, ())
+    staff = tuple(Staff(who, {}, 9999, 0, 9, 1, 1, 9) for who in ("A", "B"))
+    tiny = Instance(
+        "tiny",
+        2,
+        shifts=(shift,),
+        staff=staff,
+        days_off={},
+        on_requests=(Request("B", 0, "D", 3), Request("A", 0, "D", 5)),
+        off_requests=(Request("A", 1, "D", 2), Request("B", 0, "D", 7)),
+        cover=(Cover(0, "D", 2, 100, 1), Cover(1, "D", 1, 100, 10)),
+    )
+    roster: dict[str, tuple[str | None, ...]] = {"A": ("D", "D"), "B": (None, "D")}
+    verdict = evaluate(tiny, roster)
+    assert verdict.parts == parts(tiny, roster)
+    assert verdict.parts == Parts(
+        short=1, under_cost=100, extra=1, over_cost=10, on_requests=3, off_requests=2
+    )
+    assert verdict.parts.total == verdict.objective == 115
 
 
 def test_roster_txt_round_trip(
