@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import threading
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import NamedTuple
@@ -87,14 +87,15 @@ def count_bound(
     start = start_prices(v, weights)
     prices = {code: round(SCALE * start[code]) for code, n in least.items() if n > 0}
     teams = [team_counts(v, members, weights, prices) for members in v.teams().values()]
-    search = PriceSearch(teams, least, workers)
-    best = search.value(prices)
-    for step in STEPS:
-        while best is not None and search.spent < budget and not stopped(cancel):
-            better = search.better(prices, best, round(SCALE * step))
-            if better is None:
-                break
-            best, prices = better
+    with ThreadPoolExecutor(max(1, workers)) as pool:
+        search = PriceSearch(teams, least, pool)
+        best = search.value(prices)
+        for step in STEPS:
+            while best is not None and search.spent < budget and not stopped(cancel):
+                better = search.better(prices, best, round(SCALE * step))
+                if better is None:
+                    break
+                best, prices = better
     if best is None:
         return None
     others = sum(floor for (_, name), floor in floors.items() if name not in COUNTED)
@@ -120,10 +121,10 @@ class Priced(NamedTuple):
 class PriceSearch:
     """The Lagrangian bound at given prices, and the deterministic time its solves used."""
 
-    def __init__(self, teams: Sequence[TeamCounts], least: Mapping[str, int], workers: int):
+    def __init__(self, teams: Sequence[TeamCounts], least: Mapping[str, int], pool: Executor):
         self.teams = teams
         self.least = least
-        self.workers = max(1, workers)
+        self.pool = pool  # the teams' solves of one pricing run on it side by side
         self.spent = 0.0
         self.priced: dict[tuple[tuple[str, int], ...], Priced] = {}
 
@@ -162,8 +163,7 @@ class PriceSearch:
         return sorted(moves, key=lambda move: (-abs(short[move[0]]), move[0]))
 
     def _price(self, prices: Prices) -> Priced:
-        with ThreadPoolExecutor(self.workers) as pool:
-            solved = list(pool.map(lambda team: _least(team, prices), self.teams))
+        solved = list(self.pool.map(lambda team: _least(team, prices), self.teams))
         self.spent += sum(used for _, _, used in solved)
         taken = {code: sum(counts.get(code, 0) for _, counts, _ in solved) for code in prices}
         short = {code: self.least[code] - taken[code] for code in prices}

@@ -31,12 +31,10 @@ def least_at_work(v: Variables) -> dict[Key, int]:
     least: dict[Key, int] = {}
     for skill in [None, *skills]:
         for d in range(v.days):
-            model.minimize(sum(count[skill, d, s.code] for s in problem.shift_types))
-            solver = new_solver()
-            solver.parameters.num_workers = 1
-            if solver.solve(model) != cp_model.OPTIMAL:
+            fewest = _fewest(model, sum(count[skill, d, s.code] for s in problem.shift_types))
+            if fewest is None:
                 return {}  # coverage no roster can meet: nothing to keep at work
-            least[skill, d] = round(solver.objective_value)
+            least[skill, d] = fewest
     return least
 
 
@@ -46,13 +44,22 @@ def least_of_each_shift(v: Variables) -> dict[str, int]:
     model, count = count_model(v)
     least: dict[str, int] = {}
     for shift in v.problem.shift_types:
-        model.minimize(sum(count[None, d, shift.code] for d in range(v.days)))
-        solver = new_solver()
-        solver.parameters.num_workers = 1
-        if solver.solve(model) != cp_model.OPTIMAL:
+        fewest = _fewest(model, sum(count[None, d, shift.code] for d in range(v.days)))
+        if fewest is None:
             return {}
-        least[shift.code] = round(solver.objective_value)
+        least[shift.code] = fewest
     return least
+
+
+def _fewest(model: cp_model.CpModel, total: cp_model.LinearExprT) -> int | None:
+    """The least value of `total` in the count model, proved on one worker (None when no
+    counts meet the coverage)."""
+    model.minimize(total)
+    solver = new_solver()
+    solver.parameters.num_workers = 1
+    if solver.solve(model) != cp_model.OPTIMAL:
+        return None
+    return round(solver.objective_value)
 
 
 Count = dict[tuple[str | None, int, str], cp_model.IntVar]
